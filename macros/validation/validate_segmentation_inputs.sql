@@ -1,0 +1,117 @@
+{% macro validate_segmentation_inputs() %}
+    {#-
+        Runs before any model (on-run-start) and stops the build with one clear
+        message when the input cannot be segmented at all: a missing folder or
+        file, a missing required column, a column_map entry that names nothing,
+        an unknown feature, an empty customers file, fewer customers than
+        clusters, or a k range that makes no sense. Row-level problems are not
+        errors: those rows go to quarantined_rows.
+    -#}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ validate_cluster_vars() }}
+    {%- if var('input_dir') -%}
+        {{ validate_input_files() }}
+    {%- endif -%}
+    {%- do selected_features() -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro validate_cluster_vars() %}
+    {%- set k_min = var('k_min') | int -%}
+    {%- set k_max = var('k_max') | int -%}
+    {%- if k_min < 2 or k_max < k_min -%}
+        {{ exceptions.raise_compiler_error(
+            "vars k_min=" ~ var('k_min') ~ " and k_max=" ~ var('k_max')
+            ~ " must satisfy 2 <= k_min <= k_max.") }}
+    {%- endif -%}
+    {%- if var('n_clusters') is not none and (var('n_clusters') | int) < 2 -%}
+        {{ exceptions.raise_compiler_error(
+            "var n_clusters=" ~ var('n_clusters') ~ " must be at least 2.") }}
+    {%- endif -%}
+    {%- set lower = var('outlier_lower_quantile') | float -%}
+    {%- set upper = var('outlier_upper_quantile') | float -%}
+    {%- if not (0 <= lower < upper <= 1) -%}
+        {{ exceptions.raise_compiler_error(
+            "vars outlier_lower_quantile=" ~ lower ~ " and outlier_upper_quantile=" ~ upper
+            ~ " must satisfy 0 <= lower < upper <= 1.") }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro validate_input_files() %}
+    {%- set input_dir = var('input_dir') | string -%}
+    {%- set listing = run_query("select count(*) from glob('" ~ (input_dir.rstrip('/') | replace("'", "''")) ~ "/*')") -%}
+    {%- if listing.columns[0].values()[0] == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "var input_dir=" ~ input_dir ~ " is not a folder with files in it. It must hold "
+            ~ "customers.csv or customers.parquet, and optionally orders.csv or orders.parquet.") }}
+    {%- endif -%}
+    {%- set known_entities = input_entities() -%}
+    {%- for entity in (var('column_map') or {}).keys() -%}
+        {%- if entity not in known_entities -%}
+            {{ exceptions.raise_compiler_error(
+                "var column_map has a section '" ~ entity ~ "'; the inputs are "
+                ~ (known_entities.keys() | join(' and ')) ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for entity, spec in known_entities.items() -%}
+        {%- set file = input_file(entity) -%}
+        {%- if file is none and spec.file_required -%}
+            {{ exceptions.raise_compiler_error(
+                "No " ~ entity ~ " file in " ~ input_dir ~ ": expected " ~ entity ~ ".csv or "
+                ~ entity ~ ".parquet.") }}
+        {%- endif -%}
+        {%- if file is not none -%}
+            {{ validate_input_columns(entity, file, spec) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ validate_customer_count() }}
+{% endmacro %}
+
+
+{% macro validate_input_columns(entity, file, spec) %}
+    {%- set source_columns = input_source_columns(entity) -%}
+    {%- set overrides = (var('column_map') or {}).get(entity, {}) or {} -%}
+    {%- for canonical, source_name in overrides.items() -%}
+        {%- if canonical not in spec.required + spec.optional -%}
+            {{ exceptions.raise_compiler_error(
+                "var column_map." ~ entity ~ " maps '" ~ canonical ~ "', which is not a column this "
+                ~ "project reads. Canonical " ~ entity ~ " columns: "
+                ~ ((spec.required + spec.optional) | join(', ')) ~ ".") }}
+        {%- endif -%}
+        {%- if source_name not in source_columns -%}
+            {{ exceptions.raise_compiler_error(
+                "var column_map." ~ entity ~ "." ~ canonical ~ " = '" ~ source_name ~ "', but "
+                ~ file.path ~ " has no column '" ~ source_name ~ "'. Its columns: "
+                ~ (source_columns | join(', ')) ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set mapping = input_column_mapping(entity) -%}
+    {%- for required in spec.required -%}
+        {%- if required not in mapping -%}
+            {{ exceptions.raise_compiler_error(
+                file.path ~ " is missing required column '" ~ required ~ "'. Its columns: "
+                ~ (source_columns | join(', ')) ~ ". If the column has another name, map it: "
+                ~ "--vars '{column_map: {" ~ entity ~ ": {" ~ required ~ ": <source column>}}}'.") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
+{% macro validate_customer_count() %}
+    {%- set relation = input_relation('customers') -%}
+    {%- set counted = run_query('select count(*) from ' ~ relation) -%}
+    {%- set customers = counted.columns[0].values()[0] -%}
+    {%- set min_clusters = (var('n_clusters') or var('k_min')) | int -%}
+    {%- if customers == 0 -%}
+        {{ exceptions.raise_compiler_error(input_description('customers') ~ " has no rows: there are no customers to segment.") }}
+    {%- endif -%}
+    {%- if customers < min_clusters -%}
+        {{ exceptions.raise_compiler_error(
+            input_description('customers') ~ " has " ~ customers ~ " rows, fewer than the "
+            ~ min_clusters ~ " clusters asked for (var n_clusters / k_min).") }}
+    {%- endif -%}
+{% endmacro %}

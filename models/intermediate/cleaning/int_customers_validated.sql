@@ -1,0 +1,154 @@
+{#-
+    Every customers row, typed, with the reason it is rejected (null when it is
+    accepted). Rules, in order:
+      1. no customer_id                      -> rejected
+      2. customer_id seen on another row     -> the most complete row is kept
+         (most parseable attributes, then the earliest row); the others are
+         rejected, naming the row that was kept.
+    An attribute that does not parse (age 'abc') or is out of range (age 150)
+    does not reject the customer: it becomes null, is imputed later, and is
+    listed in invalid_columns (see quarantined_values).
+-#}
+
+with
+
+customers as (
+
+    select * from {{ ref('stg_input__customers') }}
+
+),
+
+typed as (
+
+    select
+        -- ids: text exactly as given, only surrounding spaces trimmed
+        {{ clean_text('customer_id') }} as customer_id,
+
+        -- dates
+        {{ parse_date('signup_date') }} as signup_date,
+        {{ parse_date('birth_date') }} as birth_date,
+
+        -- numerics
+        {{ parse_number('age') }} as age,
+        {{ parse_number('annual_income') }} as annual_income,
+        {{ parse_number('spending_score') }} as spending_score,
+
+        -- strings: lower-cased so 'Female' and 'female ' are one level
+        lower({{ clean_text('gender') }}) as gender,
+        {{ clean_text('country') }} as country,
+
+        -- raw values, for the quarantine
+        customer_id as raw_customer_id,
+        signup_date as raw_signup_date,
+        birth_date as raw_birth_date,
+        age as raw_age,
+        annual_income as raw_annual_income,
+        spending_score as raw_spending_score,
+        gender as raw_gender,
+        country as raw_country,
+
+        source_row_number,
+        source_file
+    from customers
+
+),
+
+range_checked as (
+
+    -- Values that parse but cannot be true are treated as unparseable.
+    select
+        customer_id,
+        signup_date,
+        case when birth_date <= {{ dbt.current_timestamp() }} then birth_date end as birth_date,
+        case when age >= 0 and age <= 120 then age end as age,
+        case when annual_income >= 0 then annual_income end as annual_income,
+        case when spending_score >= 0 then spending_score end as spending_score,
+        gender,
+        country,
+        raw_customer_id,
+        raw_signup_date,
+        raw_birth_date,
+        raw_age,
+        raw_annual_income,
+        raw_spending_score,
+        raw_gender,
+        raw_country,
+        source_row_number,
+        source_file
+    from typed
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ dbt.concat([
+            "case when signup_date is null and " ~ clean_text('raw_signup_date') ~ " is not null then ', signup_date' else '' end",
+            "case when birth_date is null and " ~ clean_text('raw_birth_date') ~ " is not null then ', birth_date' else '' end",
+            "case when age is null and " ~ clean_text('raw_age') ~ " is not null then ', age' else '' end",
+            "case when annual_income is null and " ~ clean_text('raw_annual_income') ~ " is not null then ', annual_income' else '' end",
+            "case when spending_score is null and " ~ clean_text('raw_spending_score') ~ " is not null then ', spending_score' else '' end",
+        ]) }} as invalid_columns_list,
+        (case when signup_date is not null then 1 else 0 end)
+        + (case when birth_date is not null then 1 else 0 end)
+        + (case when age is not null then 1 else 0 end)
+        + (case when annual_income is not null then 1 else 0 end)
+        + (case when spending_score is not null then 1 else 0 end)
+        + (case when gender is not null then 1 else 0 end)
+        + (case when country is not null then 1 else 0 end) as parsed_attribute_count
+    from range_checked
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by parsed_attribute_count desc, source_row_number
+        ) as rank_within_id,
+        first_value(source_row_number) over (
+            partition by customer_id
+            order by parsed_attribute_count desc, source_row_number
+        ) as kept_source_row_number
+    from flagged
+
+),
+
+final as (
+
+    select
+        customer_id,
+        signup_date,
+        birth_date,
+        age,
+        annual_income,
+        spending_score,
+        gender,
+        country,
+        case
+            when customer_id is null then 'missing customer_id'
+            when rank_within_id > 1
+                then {{ dbt.concat(["'duplicate customer_id (kept source row '", dbt.safe_cast('kept_source_row_number', dbt.type_string()), "')'"]) }}
+        end as rejection_reason,
+        -- the list starts with ', ': drop it
+        nullif(
+            {{ dbt.right('invalid_columns_list', dbt.length('invalid_columns_list') ~ ' - 2') }}, ''
+        ) as invalid_columns,
+        raw_customer_id,
+        raw_signup_date,
+        raw_birth_date,
+        raw_age,
+        raw_annual_income,
+        raw_spending_score,
+        raw_gender,
+        raw_country,
+        source_row_number,
+        source_file
+    from ranked
+
+)
+
+select * from final

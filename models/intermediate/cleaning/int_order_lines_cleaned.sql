@@ -1,0 +1,19 @@
+{{ config(materialized='view') }}
+
+{#-
+    The accepted order lines, each classified once: a return line is a
+    negative amount or a return status (var return_statuses); anything else
+    with a positive amount is a purchase.
+-#}
+select
+    order_id,
+    customer_id,
+    order_date,
+    amount,
+    coalesce(quantity, 1) as quantity,
+    category,
+    status,
+    (amount < 0 or status in {{ sql_string_list(var('return_statuses')) }}) as is_return_line,
+    (amount > 0 and status not in {{ sql_string_list(var('return_statuses')) }}) as is_purchase_line
+from {{ ref('int_orders_validated') }}
+where rejection_reason is null

@@ -1,0 +1,121 @@
+{#-
+    One row per accepted customer with every candidate feature, unscaled and
+    in business units. Customers without orders get defined values rather
+    than nulls (documented per column in _features__models.yml):
+      frequency, monetary, avg_order_value, return_rate -> 0
+      recency_days  -> days since signup, else since the first order in the data
+      purchase_cadence_days (fewer than 2 purchases) -> tenure_days
+    Attributes the input lacks stay null here and are imputed in ml_feature_scaling.
+-#}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customers_cleaned') }}
+
+),
+
+order_metrics as (
+
+    select * from {{ ref('int_customer_order_metrics') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+joined as (
+
+    select
+        customers.customer_id,
+        customers.signup_date,
+        customers.birth_date,
+        customers.age as stated_age,
+        customers.annual_income,
+        customers.spending_score,
+        customers.gender,
+        customers.country,
+        order_metrics.total_orders,
+        order_metrics.frequency,
+        order_metrics.gross_revenue,
+        order_metrics.refunded_amount,
+        order_metrics.net_revenue,
+        order_metrics.avg_order_value,
+        order_metrics.return_rate,
+        order_metrics.recency_days,
+        order_metrics.purchase_cadence_days,
+        order_metrics.first_order_date,
+        order_metrics.first_purchase_date,
+        order_metrics.last_purchase_date,
+        as_of.as_of_date,
+        as_of.earliest_order_date,
+        -- The customer's start: signup, or the first order when that is earlier
+        -- or the signup date is unknown.
+        case
+            when customers.signup_date is null then order_metrics.first_order_date
+            when order_metrics.first_order_date is null then customers.signup_date
+            when order_metrics.first_order_date < customers.signup_date
+                then order_metrics.first_order_date
+            else customers.signup_date
+        end as start_date
+    from customers
+    left join order_metrics
+        on customers.customer_id = order_metrics.customer_id
+    cross join as_of
+
+),
+
+final as (
+
+    select
+        customer_id,
+
+        -- behaviour
+        coalesce(frequency, 0) > 0 as has_purchases,
+        coalesce(total_orders, 0) as total_orders,
+        coalesce(frequency, 0) as frequency,
+        coalesce(net_revenue, 0) as monetary,
+        coalesce(gross_revenue, 0) as gross_revenue,
+        coalesce(refunded_amount, 0) as refunded_amount,
+        coalesce(avg_order_value, 0) as avg_order_value,
+        coalesce(return_rate, 0) as return_rate,
+        case
+            when recency_days is not null then recency_days
+            when start_date > as_of_date then 0
+            else {{ dbt.datediff('coalesce(start_date, earliest_order_date)', 'as_of_date', 'day') }}
+        end as recency_days,
+        case
+            when start_date > as_of_date then 0
+            else {{ dbt.datediff('start_date', 'as_of_date', 'day') }}
+        end as tenure_days,
+        coalesce(
+            purchase_cadence_days,
+            case
+                when start_date > as_of_date then 0
+                else {{ dbt.datediff('start_date', 'as_of_date', 'day') }}
+            end
+        ) as purchase_cadence_days,
+
+        -- attributes
+        coalesce(
+            stated_age,
+            floor({{ dbt.datediff('birth_date', 'as_of_date', 'day') }} / 365.25)
+        ) as age,
+        annual_income,
+        spending_score,
+        gender,
+        country,
+
+        -- dates
+        signup_date,
+        first_purchase_date,
+        last_purchase_date
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,58 @@
+{#-
+    Every input row that was not accepted, with the reason and the raw values
+    it arrived with (a JSON object of text), so nothing is silently dropped.
+    Fix the source and rebuild, or accept the loss knowingly.
+-#}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customers_validated') }}
+    where rejection_reason is not null
+
+),
+
+orders as (
+
+    select * from {{ ref('int_orders_validated') }}
+    where rejection_reason is not null
+
+),
+
+unioned as (
+
+    select
+        'customers' as source,
+        source_file,
+        source_row_number,
+        raw_customer_id as record_id,
+        rejection_reason,
+        {{ raw_values_json(['raw_customer_id', 'raw_signup_date', 'raw_birth_date', 'raw_age',
+                            'raw_gender', 'raw_country', 'raw_annual_income', 'raw_spending_score']) }}
+            as raw_values
+    from customers
+
+    union all
+
+    select
+        'orders' as source,
+        source_file,
+        source_row_number,
+        raw_order_id as record_id,
+        rejection_reason,
+        {{ raw_values_json(['raw_order_id', 'raw_customer_id', 'raw_order_date', 'raw_amount',
+                            'raw_category', 'raw_status', 'raw_quantity']) }}
+            as raw_values
+    from orders
+
+)
+
+select
+    cast(source as {{ dbt.type_string() }}) as source,
+    cast(source_file as {{ dbt.type_string() }}) as source_file,
+    cast(source_row_number as bigint) as source_row_number,
+    cast(record_id as {{ dbt.type_string() }}) as record_id,
+    cast(rejection_reason as {{ dbt.type_string() }}) as rejection_reason,
+    cast(raw_values as {{ dbt.type_string() }}) as raw_values
+from unioned

@@ -1,0 +1,62 @@
+{#-
+    One row per (method, k): the diagnostics an analyst reads to judge the
+    number of clusters. KMeans chooses k by a vote of the elbow, silhouette,
+    Calinski-Harabasz and Davies-Bouldin (or var n_clusters); the Ward tree is
+    cut at the same k so the two methods are comparable.
+-#}
+
+with
+
+kmeans as (
+
+    select * from {{ ref('ml_kmeans_k_selection') }}
+
+),
+
+hierarchical as (
+
+    select * from {{ ref('ml_hierarchical_k_selection') }}
+
+),
+
+unioned as (
+
+    select
+        'kmeans' as method,
+        k,
+        inertia,
+        silhouette,
+        calinski_harabasz,
+        davies_bouldin,
+        is_chosen,
+        selection_rule,
+        fit_customers
+    from kmeans
+
+    union all
+
+    select
+        'hierarchical' as method,
+        k,
+        inertia,
+        silhouette,
+        calinski_harabasz,
+        davies_bouldin,
+        is_chosen,
+        'tree cut at the k chosen for kmeans' as selection_rule,
+        fit_customers
+    from hierarchical
+
+)
+
+select
+    cast(method as {{ dbt.type_string() }}) as method,
+    cast(k as integer) as k,
+    cast(round(inertia, 6) as double) as inertia,
+    cast(round(silhouette, 6) as double) as silhouette,
+    cast(round(calinski_harabasz, 6) as double) as calinski_harabasz,
+    cast(round(davies_bouldin, 6) as double) as davies_bouldin,
+    cast(is_chosen as boolean) as is_chosen,
+    cast(selection_rule as {{ dbt.type_string() }}) as selection_rule,
+    cast(fit_customers as integer) as fit_customers
+from unioned

@@ -1,0 +1,101 @@
+{#-
+    One row per segment of the primary method: who is in it (name, one-line
+    description, top drivers), how big it is (customers, share of customers
+    and of net revenue), and for each numeric feature its mean, median and
+    deviation from the population (segment mean minus population mean, in
+    population standard deviations).
+-#}
+{%- set features = profile_features() %}
+
+with
+
+customers as (
+
+    select * from {{ ref('dim_customer_segments') }}
+
+),
+
+names as (
+
+    select * from {{ ref('ml_segment_names') }}
+
+),
+
+deviations as (
+
+    select * from {{ ref('ml_segment_feature_deviations') }}
+
+),
+
+population as (
+
+    select
+        count(*) as customers,
+        sum(monetary) as revenue
+        {%- for feature in features %},
+        avg({{ feature }}) as mean_{{ feature }},
+        stddev_pop({{ feature }}) as sd_{{ feature }}
+        {%- endfor %}
+    from customers
+
+),
+
+per_segment as (
+
+    select
+        segment_id,
+        count(*) as customers,
+        sum(monetary) as revenue
+        {%- for feature in features %},
+        avg({{ feature }}) as mean_{{ feature }},
+        {{ quantile(feature, 0.5) }} as median_{{ feature }}
+        {%- endfor %}
+    from customers
+    group by segment_id
+
+),
+
+top_drivers as (
+
+    select
+        segment_id,
+        {{ dbt.listagg(
+            dbt.concat([
+                'feature_name',
+                "case when standardized_difference >= 0 then ' +' else ' ' end",
+                dbt.safe_cast('round(standardized_difference, 2)', dbt.type_string()),
+                "' sd'",
+            ]),
+            "', '",
+            "order by driver_rank",
+        ) }} as top_drivers
+    from deviations
+    where driver_rank <= 3
+    group by segment_id
+
+)
+
+select
+    cast(per_segment.segment_id as integer) as segment_id,
+    cast(names.segment_name as {{ dbt.type_string() }}) as segment_name,
+    cast(names.segment_description as {{ dbt.type_string() }}) as segment_description,
+    cast(top_drivers.top_drivers as {{ dbt.type_string() }}) as top_drivers,
+    cast('{{ var("primary_method", "kmeans") }}' as {{ dbt.type_string() }}) as segment_method,
+    cast(per_segment.customers as integer) as customers,
+    cast(round(cast(per_segment.customers as double) / population.customers, 6) as double) as customer_share,
+    cast(round(per_segment.revenue, 2) as double) as revenue,
+    cast(round(case when population.revenue > 0 then per_segment.revenue / population.revenue else 0 end, 6) as double) as revenue_share,
+    cast(round(per_segment.revenue / per_segment.customers, 2) as double) as revenue_per_customer
+    {%- for feature in features %},
+    cast(round(per_segment.mean_{{ feature }}, 4) as double) as mean_{{ feature }},
+    cast(round(per_segment.median_{{ feature }}, 4) as double) as median_{{ feature }},
+    cast(round(
+        case
+            when population.sd_{{ feature }} > 0
+                then (per_segment.mean_{{ feature }} - population.mean_{{ feature }}) / population.sd_{{ feature }}
+        end, 4) as double) as deviation_{{ feature }}
+    {%- endfor %}
+from per_segment
+cross join population
+left join names on per_segment.segment_id = names.segment_id
+left join top_drivers on per_segment.segment_id = top_drivers.segment_id

@@ -1,0 +1,50 @@
+{#-
+    The model matrix: one row per accepted customer, one column per model
+    input (see ml_feature_scaling), transformed and standardized. This is what
+    the Python fits read (through ml_fit_sample) and what customers are scored
+    on against the stored centroids.
+-#}
+{%- set inputs = model_inputs() %}
+{%- if execute %}
+    {%- if not inputs %}
+        {{ exceptions.raise_compiler_error(
+            "No clustering feature has any variance in " ~ input_description('customers')
+            ~ ": every customer has the same value for every feature, so there is nothing to segment on.") }}
+    {%- endif %}
+    {%- for input in inputs %}
+        {%- if input.encoding == 'numeric' and not (input.scale and input.scale > 0) %}
+            {{ exceptions.raise_compiler_error(
+                "Feature '" ~ input.name ~ "' (named in var features) has no variance: every customer "
+                ~ "has the value " ~ input.center ~ " after cleaning and imputation, so it cannot "
+                ~ "separate segments. Remove it from var features.") }}
+        {%- endif %}
+    {%- endfor %}
+{%- endif %}
+
+with
+
+features as (
+
+    select * from {{ ref('int_customer_features') }}
+
+),
+
+category_mix as (
+
+    select * from {{ ref('int_customer_category_mix') }}
+
+),
+
+scaled as (
+
+    select
+        features.customer_id
+        {%- for input in inputs %},
+        {{ scaled_input_expression(input) }} as {{ input.name }}
+        {%- endfor %}
+    from features
+    left join category_mix on features.customer_id = category_mix.customer_id
+
+)
+
+select * from scaled

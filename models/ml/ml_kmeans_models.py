@@ -1,0 +1,17 @@
+"""KMeans fitted for every candidate k on the fit sample, with the chosen k marked."""
+
+from segmentation.fit import kmeans_models, optional_int, required_int
+
+
+def model(dbt, session):
+    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
+    return kmeans_models(
+        sample,
+        k_min=required_int(dbt.config.get("k_min"), "k_min"),
+        k_max=required_int(dbt.config.get("k_max"), "k_max"),
+        n_clusters=optional_int(dbt.config.get("n_clusters")),
+        random_state=required_int(dbt.config.get("random_seed"), "random_seed"),
+        silhouette_sample_size=required_int(
+            dbt.config.get("silhouette_sample_size"), "silhouette_sample_size"
+        ),
+    )

@@ -1,0 +1,64 @@
+{#-
+    How far each segment of the primary method sits from the population on
+    each numeric clustering feature, in standard deviations. The model matrix
+    is standardized (population mean 0, sd 1), so a segment's mean there is
+    its standardized difference. Drives segment names and descriptions.
+-#}
+{%- set catalog = feature_catalog() %}
+{%- set numeric_inputs = [] %}
+{%- for input in model_inputs() %}
+    {%- if input.encoding == 'numeric' and input.source != 'category_mix' %}
+        {%- do numeric_inputs.append(input.name) %}
+    {%- endif %}
+{%- endfor %}
+
+with
+
+scaled as (
+
+    select * from {{ ref('ml_customer_features_scaled') }}
+
+),
+
+assignments as (
+
+    select scores.customer_id, numbering.cluster_id as segment_id
+    from {{ ref('ml_customer_cluster_scores') }} as scores
+    inner join {{ ref('ml_cluster_numbering') }} as numbering
+        on scores.method = numbering.method
+        and scores.cluster_index = numbering.cluster_index
+    where scores.method = '{{ var("primary_method", "kmeans") }}'
+
+),
+
+deviations as (
+
+    {%- for name in numeric_inputs %}
+    select
+        assignments.segment_id,
+        '{{ name }}' as feature_name,
+        round(avg(scaled.{{ name }}), 6) as standardized_difference
+    from scaled
+    inner join assignments on scaled.customer_id = assignments.customer_id
+    group by assignments.segment_id
+    {{ 'union all' if not loop.last }}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_bigint() }}) as segment_id,
+        cast(null as {{ dbt.type_string() }}) as feature_name,
+        cast(null as {{ dbt.type_float() }}) as standardized_difference
+    where 1 = 0
+    {%- endfor %}
+
+)
+
+select
+    segment_id,
+    feature_name,
+    standardized_difference,
+    case when standardized_difference >= 0 then 'high' else 'low' end as direction,
+    row_number() over (
+        partition by segment_id
+        order by abs(standardized_difference) desc, feature_name
+    ) as driver_rank
+from deviations

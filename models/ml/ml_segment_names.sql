@@ -1,0 +1,141 @@
+{#-
+    A readable name and a one-line description per segment, from its
+    strongest deviations (ml_segment_feature_deviations) and the phrase book
+    seed segment_name_phrases:
+      - drivers are features at least var('segment_name_min_deviation') sd
+        from the population, strongest first;
+      - the noun comes from the strongest driver that has one
+        ("Big Spenders"), else "Customers";
+      - the adjective from the strongest other driver that has one
+        ("High-Income"), so names read "High-Income Big Spenders";
+      - no driver at all: "Mainstream Customers";
+      - a name already taken by a lower segment_id gets " 2", " 3", ...
+    The description lists the top three drivers in plain words.
+-#}
+{%- set min_deviation = var('segment_name_min_deviation', 0.5) | float %}
+
+with
+
+deviations as (
+
+    select * from {{ ref('ml_segment_feature_deviations') }}
+
+),
+
+phrases as (
+
+    select * from {{ ref('segment_name_phrases') }}
+
+),
+
+segments as (
+
+    select cluster_id as segment_id
+    from {{ ref('ml_cluster_numbering') }}
+    where method = '{{ var("primary_method", "kmeans") }}'
+
+),
+
+drivers as (
+
+    select
+        deviations.segment_id,
+        deviations.feature_name,
+        deviations.standardized_difference,
+        deviations.driver_rank,
+        phrases.adjective,
+        phrases.noun,
+        phrases.description_phrase
+    from deviations
+    inner join phrases
+        on deviations.feature_name = phrases.feature_name
+        and deviations.direction = phrases.direction
+    where abs(deviations.standardized_difference) >= {{ min_deviation }}
+
+),
+
+nouns as (
+
+    select segment_id, feature_name, noun
+    from (
+        select
+            *,
+            row_number() over (partition by segment_id order by driver_rank) as noun_rank
+        from drivers
+        where noun is not null
+    ) as ranked
+    where noun_rank = 1
+
+),
+
+adjectives as (
+
+    select segment_id, adjective
+    from (
+        select
+            drivers.segment_id,
+            drivers.adjective,
+            row_number() over (
+                partition by drivers.segment_id order by drivers.driver_rank
+            ) as adjective_rank
+        from drivers
+        left join nouns
+            on drivers.segment_id = nouns.segment_id
+            and drivers.feature_name = nouns.feature_name
+        where drivers.adjective is not null
+            and nouns.feature_name is null
+    ) as ranked
+    where adjective_rank = 1
+
+),
+
+descriptions as (
+
+    select
+        segment_id,
+        {{ dbt.listagg('description_phrase', "', '", "order by driver_rank") }} as driver_phrases
+    from drivers
+    where driver_rank <= 3
+    group by segment_id
+
+),
+
+base_names as (
+
+    select
+        segments.segment_id,
+        case
+            when nouns.noun is null and adjectives.adjective is null then 'Mainstream Customers'
+            when nouns.noun is null then {{ dbt.concat(['adjectives.adjective', "' Customers'"]) }}
+            when adjectives.adjective is null then nouns.noun
+            else {{ dbt.concat(['adjectives.adjective', "' '", 'nouns.noun']) }}
+        end as base_name,
+        case
+            when descriptions.driver_phrases is null
+                then 'Customers close to the average on every feature.'
+            else {{ dbt.concat(["'Customers who '", 'descriptions.driver_phrases', "'.'"]) }}
+        end as segment_description
+    from segments
+    left join nouns on segments.segment_id = nouns.segment_id
+    left join adjectives on segments.segment_id = adjectives.segment_id
+    left join descriptions on segments.segment_id = descriptions.segment_id
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (partition by base_name order by segment_id) as name_occurrence
+    from base_names
+
+)
+
+select
+    segment_id,
+    case
+        when name_occurrence = 1 then base_name
+        else {{ dbt.concat(['base_name', "' '", dbt.safe_cast('name_occurrence', dbt.type_string())]) }}
+    end as segment_name,
+    segment_description
+from numbered
