@@ -72,7 +72,9 @@ def ward_linkage(points: np.ndarray, weights: np.ndarray | None = None) -> np.nd
             chain.pop()
             kept, absorbed = min(current, nearest), max(current, nearest)
             total = sizes[kept] + sizes[absorbed]
-            centroids[kept] = (sizes[kept] * centroids[kept] + sizes[absorbed] * centroids[absorbed]) / total
+            centroids[kept] = (
+                sizes[kept] * centroids[kept] + sizes[absorbed] * centroids[absorbed]
+            ) / total
             sizes[kept] = total
             active[absorbed] = False
             merges.append((kept, absorbed, float(distances[nearest])))

@@ -48,8 +48,10 @@ def choose_k(diagnostics: pd.DataFrame, n_clusters: int | None = None) -> KChoic
     ``diagnostics`` has one row per k with columns ``k``, ``inertia``,
     ``silhouette``, ``calinski_harabasz`` and ``davies_bouldin``. Each
     criterion votes for one k: the elbow of inertia, the highest silhouette,
-    the highest Calinski-Harabasz, the lowest Davies-Bouldin. The k with the
-    most votes wins; a tie goes to the tied k with the highest silhouette
+    the highest Calinski-Harabasz, the lowest Davies-Bouldin. A criterion
+    whose best k is the largest k tried has found no optimum inside the range
+    (its curve is still improving) and abstains. The k with the most votes
+    wins; a tie goes to the tied k with the highest silhouette
     (the one criterion that rewards both compact and separated clusters).
     ``n_clusters`` overrides the vote.
     """
@@ -60,7 +62,14 @@ def choose_k(diagnostics: pd.DataFrame, n_clusters: int | None = None) -> KChoic
         "calinski_harabasz": _best(frame, "calinski_harabasz", highest=True),
         "davies_bouldin": _best(frame, "davies_bouldin", highest=False),
     }
-    described = ", ".join(f"{name}={k if k is not None else 'none'}" for name, k in votes.items())
+    largest = int(frame["k"].max())
+    if len(frame) >= 3:
+        for name in ("silhouette", "calinski_harabasz", "davies_bouldin"):
+            if votes[name] == largest:
+                votes[name] = None
+    described = ", ".join(
+        f"{name}={k if k is not None else 'abstains'}" for name, k in votes.items()
+    )
     if n_clusters is not None:
         return KChoice(int(n_clusters), f"forced by var n_clusters ({described})", votes)
     counts: dict[int, int] = {}
@@ -69,7 +78,8 @@ def choose_k(diagnostics: pd.DataFrame, n_clusters: int | None = None) -> KChoic
             counts[k] = counts.get(k, 0) + 1
     if not counts:
         k = int(frame["k"].iloc[0])
-        return KChoice(k, f"no criterion could be computed; smallest k ({described})", votes)
+        rule = f"no criterion has an optimum in the range; smallest k ({described})"
+        return KChoice(k, rule, votes)
     most = max(counts.values())
     tied = sorted(k for k, count in counts.items() if count == most)
     if len(tied) == 1:
@@ -77,7 +87,7 @@ def choose_k(diagnostics: pd.DataFrame, n_clusters: int | None = None) -> KChoic
         rule = f"{most} of 4 criteria agree ({described})"
     else:
         silhouettes = frame.set_index("k")["silhouette"]
-        k = max(tied, key=lambda candidate: (np.nan_to_num(silhouettes[candidate], nan=-2), -candidate))
+        k = max(tied, key=lambda c: (np.nan_to_num(silhouettes[c], nan=-2.0), -c))
         rule = (
             f"tie between k={', '.join(map(str, tied))} with {most} vote(s) each, "
             f"broken by silhouette ({described})"
