@@ -11,7 +11,7 @@
 
 
 {% macro parse_number(expression) %}
-    {{ dbt.safe_cast(clean_text(expression), api.Column.translate_type('float')) }}
+    {{ dbt.safe_cast(clean_text(expression), dbt.type_float()) }}
 {%- endmacro %}
 
 
