@@ -33,6 +33,9 @@
 {% endmacro %}
 
 {% macro default__input_file(entity) %}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set input_dir = var('input_dir') | string | trim -%}
     {%- set input_dir = input_dir.rstrip('/') -%}
     {%- set candidates = [] -%}

@@ -25,10 +25,11 @@ def cluster_quality(
     """Silhouette, Calinski-Harabasz and Davies-Bouldin of one labelling.
 
     Silhouette costs O(n^2), so above ``silhouette_sample_size`` rows it is
-    computed on a fixed random sample; the other two use every row. A
-    labelling with a single cluster has no defined score: NaN is returned.
+    computed on a fixed random sample; the other two use every row. The
+    scores are defined for 2 <= clusters <= rows - 1; outside that NaN is
+    returned.
     """
-    if len(np.unique(labels)) < 2:
+    if not 2 <= len(np.unique(labels)) <= values.shape[0] - 1:
         return {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
     sample_size = silhouette_sample_size if values.shape[0] > silhouette_sample_size else None
     silhouette = silhouette_score(

@@ -1,0 +1,600 @@
+"""Benchmark the dbt project against the notebook way, per data size.
+
+For each size (number of customers) this script
+
+1. generates a synthetic company as parquet (``segmentation.demo_data``, ~20
+   order lines per customer) into ``bench/data/<size>/``, or reuses the files
+   already there when they were made with the same parameters;
+2. runs ``dbt build --vars '{input_dir: ...}'`` from the project root against a
+   fresh DuckDB file, as one measured subprocess, and reads per-node times from
+   ``run_results.json``;
+3. runs ``bench/notebook_baseline.py`` (pandas + scikit-learn) on the same
+   files, as a second measured subprocess;
+4. writes ``bench/results/benchmark-<date>.md`` and ``.json`` and prints the
+   markdown.
+
+Each subprocess is measured for wall time, CPU time and peak resident memory.
+The peak is ``ru_maxrss`` from ``os.wait4`` on that one child: the kernel's own
+high-water mark of the child and every descendant it waited for (exact, not
+sampled; the largest single process, which is the whole run since dbt executes
+its threads and Python models in one process). A /proc poller (every
+``--poll-interval`` seconds) also sums the RSS of the live process tree, as a
+cross-check and to count processes; it needs no third-party package.
+
+Usage::
+
+    python bench/run_benchmark.py --sizes 10000 100000 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = BENCH_DIR.parent
+NOTEBOOK_SCRIPT = BENCH_DIR / "notebook_baseline.py"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+# Targets at the target size: project at least this many times faster than the
+# notebook, and a peak RSS at most this many bytes (decimal GB, the strict reading).
+TARGET_SIZE = 1_000_000
+TARGET_SPEEDUP = 2.0
+TARGET_PEAK_BYTES = 3_000_000_000
+TOP_NODES = 10
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class ProcessStats:
+    """What one measured subprocess cost."""
+
+    command: list[str]
+    returncode: int
+    wall_seconds: float
+    peak_rss_bytes: int  # ru_maxrss of the child and its waited-for descendants
+    sampled_tree_peak_bytes: int  # largest sum of RSS over the live tree, polled
+    max_processes: int  # most processes seen alive in the tree at one poll
+    user_cpu_seconds: float
+    system_cpu_seconds: float
+    load_average_before: float  # 1-minute load average when the process started
+    load_average_after: float
+    log_path: str
+
+
+def _process_table() -> dict[int, int]:
+    """{pid: parent pid} of every process visible in /proc."""
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:  # the process exited while we looked
+            continue
+        # The command name is in parentheses and may hold spaces: split after it.
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def _rss_bytes(pid: int) -> int:
+    """Resident set size of one process, 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class TreeSampler(threading.Thread):
+    """Polls the RSS of a process and all its descendants until stopped."""
+
+    def __init__(self, root_pid: int, interval: float) -> None:
+        super().__init__(daemon=True)
+        self.root_pid = root_pid
+        self.interval = interval
+        self.peak_bytes = 0
+        self.max_processes = 0
+        self._stop_event = threading.Event()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for pid, parent in _process_table().items():
+            children.setdefault(parent, []).append(pid)
+        tree, frontier = [], [self.root_pid]
+        while frontier:
+            pid = frontier.pop()
+            tree.append(pid)
+            frontier.extend(children.get(pid, []))
+        return tree
+
+    def run(self) -> None:
+        """Sample until ``stop`` is called."""
+        while not self._stop_event.is_set():
+            tree = self._tree()
+            self.peak_bytes = max(self.peak_bytes, sum(_rss_bytes(pid) for pid in tree))
+            self.max_processes = max(self.max_processes, len(tree))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        """Ask the sampling loop to end and wait for it."""
+        self._stop_event.set()
+        self.join()
+
+
+def measure(
+    command: list[str], *, cwd: Path, env: dict[str, str], log_path: Path, poll_interval: float
+) -> ProcessStats:
+    """Run command to completion, its output going to log_path, and measure it."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0]
+    with open(log_path, "wb") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        sampler = TreeSampler(process.pid, poll_interval)
+        sampler.start()
+        # wait4 instead of Popen.wait: it returns the rusage of this one child.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        sampler.stop()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return ProcessStats(
+        command=command,
+        returncode=process.returncode,
+        wall_seconds=wall,
+        peak_rss_bytes=usage.ru_maxrss * 1024,  # Linux reports kilobytes
+        sampled_tree_peak_bytes=sampler.peak_bytes,
+        max_processes=sampler.max_processes,
+        user_cpu_seconds=usage.ru_utime,
+        system_cpu_seconds=usage.ru_stime,
+        load_average_before=load_before,
+        load_average_after=os.getloadavg()[0],
+        log_path=str(log_path),
+    )
+
+
+# --------------------------------------------------------------------------- data
+
+
+def ensure_data(
+    size: int, data_dir: Path, *, mean_order_lines: float, seed: int, regenerate: bool
+) -> dict[str, Any]:
+    """Generate the parquet company for size into data_dir, or reuse it.
+
+    Files are reused when data_dir/dataset.json records the same parameters and
+    both files still have the recorded byte sizes. Returns row counts, bytes on
+    disk and whether (and how fast) the data was generated.
+    """
+    params = {"n_customers": size, "mean_order_lines": mean_order_lines, "seed": seed,
+              "file_format": "parquet"}
+    files = {name: data_dir / f"{name}.parquet" for name in ("customers", "orders")}
+    manifest_path = data_dir / "dataset.json"
+    if not regenerate and manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("params") == params and all(
+            path.exists() and path.stat().st_size == manifest["bytes"][name]
+            for name, path in files.items()
+        ):
+            return {**manifest, "reused": True}
+
+    for path in files.values():
+        path.unlink(missing_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    # In a subprocess, so the generator's memory is returned before we measure.
+    subprocess.run(
+        [sys.executable, "-m", "segmentation.demo_data", "--customers", str(size),
+         "--out", str(data_dir), "--format", "parquet",
+         "--mean-order-lines", str(mean_order_lines), "--seed", str(seed)],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    manifest = {
+        "params": params,
+        "customers": pq.read_metadata(files["customers"]).num_rows,
+        "order_lines": pq.read_metadata(files["orders"]).num_rows,
+        "bytes": {name: path.stat().st_size for name, path in files.items()},
+        "generate_seconds": time.perf_counter() - start,
+    }
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return {**manifest, "reused": False}
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def _quiet_dbt_env(database: Path) -> dict[str, str]:
+    """The caller's environment plus the database path; no usage tracking calls."""
+    env = dict(os.environ)
+    env["SEGMENTATION_DUCKDB_PATH"] = str(database)
+    env["DO_NOT_TRACK"] = "1"
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    return env
+
+
+def _dbt_executable() -> str:
+    """dbt from the running interpreter's environment, else from PATH."""
+    candidate = Path(sys.executable).parent / "dbt"
+    found = str(candidate) if candidate.exists() else shutil.which("dbt")
+    if found is None:
+        raise SystemExit("dbt not found next to the interpreter nor on PATH")
+    return found
+
+
+def _node_times(run_results_path: Path) -> tuple[float | None, list[dict[str, Any]]]:
+    """dbt's own elapsed time and every node's (unique_id, status, execution_time)."""
+    if not run_results_path.exists():
+        return None, []
+    run_results = json.loads(run_results_path.read_text())
+    nodes = [{"unique_id": result["unique_id"], "status": result["status"],
+              "execution_time": result["execution_time"]} for result in run_results["results"]]
+    nodes.sort(key=lambda node: node["execution_time"], reverse=True)
+    return run_results.get("elapsed_time"), nodes
+
+
+def _project_outcome(database: Path) -> dict[str, Any]:
+    """A few facts from the built database, to check both ways did the same job."""
+    import duckdb  # only needed here; keeps the measured runs out of this process
+
+    queries = {
+        "customers_segmented": "select count(*) from dim_customer_segments",
+        "chosen_k": "select max(k) from ml_kmeans_k_selection where is_chosen",
+        "fit_customers": "select count(*) from ml_fit_sample",
+    }
+    outcome: dict[str, Any] = {}
+    try:
+        connection = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as error:
+        return {"error": str(error)}
+    with connection:
+        for name, query in queries.items():
+            try:
+                outcome[name] = connection.execute(query).fetchone()[0]
+            except duckdb.Error as error:
+                outcome[name] = f"unavailable: {error}".splitlines()[0]
+    return outcome
+
+
+def run_project(
+    size_dir: Path, *, project_dir: Path, poll_interval: float
+) -> dict[str, Any]:
+    """``dbt build`` on size_dir's files into a fresh DuckDB file, measured."""
+    database = size_dir / "bench.duckdb"
+    target, logs = size_dir / "target", size_dir / "logs"
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
+    # A fresh target means a full parse every time, as on a first run.
+    shutil.rmtree(target, ignore_errors=True)
+    command = [
+        _dbt_executable(), "build",
+        "--vars", json.dumps({"input_dir": str(size_dir)}),
+        "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+        "--target-path", str(target), "--log-path", str(logs),
+    ]
+    stats = measure(command, cwd=project_dir, env=_quiet_dbt_env(database),
+                    log_path=size_dir / "dbt_build.log", poll_interval=poll_interval)
+    elapsed, nodes = _node_times(target / "run_results.json")
+    outcome = _project_outcome(database) if stats.returncode == 0 else {}
+    return {"stats": asdict(stats), "dbt_elapsed_seconds": elapsed, "nodes": nodes,
+            "outcome": outcome}
+
+
+def run_notebook(size_dir: Path, *, poll_interval: float) -> dict[str, Any]:
+    """bench/notebook_baseline.py on size_dir's files, measured."""
+    timings = size_dir / "notebook_timings.json"
+    timings.unlink(missing_ok=True)
+    command = [sys.executable, str(NOTEBOOK_SCRIPT), "--input-dir", str(size_dir),
+               "--output", str(size_dir / "notebook_segments.parquet"),
+               "--timings", str(timings)]
+    stats = measure(command, cwd=PROJECT_ROOT, env=dict(os.environ),
+                    log_path=size_dir / "notebook.log", poll_interval=poll_interval)
+    facts = json.loads(timings.read_text()) if timings.exists() else {}
+    return {"stats": asdict(stats), "outcome": facts}
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine_info() -> dict[str, Any]:
+    """Hardware, software versions and the project's git state."""
+    memory_kb = 0
+    with open("/proc/meminfo") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    cpu_model = "unknown"
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "cpu_model": cpu_model,
+        "memory_bytes": memory_kb * 1024,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "versions": {name: _version(name) for name in (
+            "duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "pyarrow", "scikit-learn",
+            "scipy")},
+        "git_commit": _git("rev-parse", "--short", "HEAD"),
+        "git_uncommitted_files": len(_git("status", "--porcelain").splitlines()),
+    }
+
+
+def _gb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value / 1e9:.2f} GB"
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value / 1e6:,.0f} MB"
+
+
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.1f} s"
+
+
+def _stat(run: dict[str, Any] | None, key: str) -> Any:
+    return None if not run else run["stats"][key]
+
+
+def _speedup(row: dict[str, Any]) -> float | None:
+    project, notebook = row.get("project"), row.get("notebook")
+    if not project or not notebook or project["stats"]["returncode"] != 0 \
+            or notebook["stats"]["returncode"] != 0:
+        return None
+    return notebook["stats"]["wall_seconds"] / project["stats"]["wall_seconds"]
+
+
+def _target_lines(rows: list[dict[str, Any]]) -> list[str]:
+    row = next((r for r in rows if r["size"] == TARGET_SIZE), None)
+    if row is None:
+        return [f"Targets apply at {TARGET_SIZE:,} customers, which was not run."]
+    speedup = _speedup(row)
+    peak = _stat(row.get("project"), "peak_rss_bytes")
+    speed_ok = speedup is not None and speedup >= TARGET_SPEEDUP
+    peak_ok = peak is not None and _stat(row["project"], "returncode") == 0 \
+        and peak <= TARGET_PEAK_BYTES
+    return [
+        f"Targets at {TARGET_SIZE:,} customers:",
+        "",
+        f"- project at least {TARGET_SPEEDUP:g}x faster than the notebook: "
+        f"{'met' if speed_ok else 'MISSED'} "
+        f"({'n/a' if speedup is None else f'{speedup:.2f}x'})",
+        f"- project peak RSS at most {_gb(TARGET_PEAK_BYTES)}: "
+        f"{'met' if peak_ok else 'MISSED'} ({_gb(peak)})",
+    ]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """The human-readable report: summary table, targets, then detail per size."""
+    machine = report["machine"]
+    versions = machine["versions"]
+    lines = [
+        f"# Benchmark {report['date']}",
+        "",
+        "Command:",
+        "",
+        "```",
+        report["command"],
+        "```",
+        "",
+        f"Machine: {machine['cpus']} cores ({machine['cpus_usable']} usable, "
+        f"{machine['cpu_model']}), {machine['memory_bytes'] / 2**30:.1f} GiB RAM, "
+        f"{machine['platform']}.",
+        f"Software: Python {machine['python']}, duckdb {versions['duckdb']}, "
+        f"dbt-core {versions['dbt-core']}, dbt-duckdb {versions['dbt-duckdb']}, "
+        f"pandas {versions['pandas']}, numpy {versions['numpy']}, "
+        f"scikit-learn {versions['scikit-learn']}, scipy {versions['scipy']}, "
+        f"pyarrow {versions['pyarrow']}.",
+        f"Project: {report['project_dir']} at commit {machine['git_commit']} "
+        f"({machine['git_uncommitted_files']} uncommitted files in the working tree).",
+        f"Load average (1 min) at start {report['load_average_start']:.2f}, "
+        f"at end {report['load_average_end']:.2f}. The machine is shared with other "
+        "work, so times are noisy: the load averages per run are in the detail below.",
+        "",
+        "| customers | order lines | data on disk | project time | project peak RSS "
+        "| notebook time | notebook peak RSS | notebook / project time |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["rows"]:
+        data, project, notebook = row["data"], row.get("project"), row.get("notebook")
+        speedup = _speedup(row)
+        failed = [name for name, run in (("project", project), ("notebook", notebook))
+                  if run and run["stats"]["returncode"] != 0]
+        lines.append(
+            f"| {data['customers']:,} | {data['order_lines']:,} "
+            f"| {_mb(sum(data['bytes'].values()))} "
+            f"| {_seconds(_stat(project, 'wall_seconds'))} "
+            f"| {_gb(_stat(project, 'peak_rss_bytes'))} "
+            f"| {_seconds(_stat(notebook, 'wall_seconds'))} "
+            f"| {_gb(_stat(notebook, 'peak_rss_bytes'))} "
+            f"| {'n/a' if speedup is None else f'{speedup:.2f}x'}"
+            f"{' (failed: ' + ', '.join(failed) + ')' if failed else ''} |"
+        )
+    lines += ["", *_target_lines(report["rows"]), ""]
+    lines += [
+        "Times are wall clock of the whole subprocess (interpreter start, dbt parse, "
+        "everything). Peak RSS is the kernel's high-water mark of the process "
+        "(`ru_maxrss` via `os.wait4`).",
+        "",
+    ]
+    for row in report["rows"]:
+        lines += _detail_lines(row)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _run_summary(name: str, run: dict[str, Any]) -> str:
+    stats = run["stats"]
+    return (
+        f"- {name}: exit {stats['returncode']}, wall {_seconds(stats['wall_seconds'])}, "
+        f"CPU {stats['user_cpu_seconds']:,.1f} s user + {stats['system_cpu_seconds']:,.1f} s "
+        f"system, peak RSS {_gb(stats['peak_rss_bytes'])} (polled tree peak "
+        f"{_gb(stats['sampled_tree_peak_bytes'])}, at most {stats['max_processes']} "
+        f"process(es)), load average {stats['load_average_before']:.2f} -> "
+        f"{stats['load_average_after']:.2f}; log `{stats['log_path']}`"
+    )
+
+
+def _detail_lines(row: dict[str, Any]) -> list[str]:
+    data = row["data"]
+    lines = [
+        f"## {data['customers']:,} customers",
+        "",
+        f"Data: {data['customers']:,} customers, {data['order_lines']:,} order lines, "
+        f"customers.parquet {_mb(data['bytes']['customers'])}, orders.parquet "
+        f"{_mb(data['bytes']['orders'])} ("
+        + ("reused" if data["reused"] else
+           f"generated in {_seconds(data['generate_seconds'])}") + ").",
+        "",
+    ]
+    project, notebook = row.get("project"), row.get("notebook")
+    if project:
+        lines.append(_run_summary("project", project))
+        lines.append(f"  dbt's own elapsed time (after parsing) "
+                     f"{_seconds(project['dbt_elapsed_seconds'])}; outcome "
+                     f"{json.dumps(project['outcome'])}")
+    if notebook:
+        lines.append(_run_summary("notebook", notebook))
+        outcome = notebook["outcome"]
+        if outcome:
+            lines.append(f"  outcome {{\"customers\": {outcome['customers']}, "
+                         f"\"chosen_k\": {outcome['chosen_k']}}}")
+    lines.append("")
+    if project and project["nodes"]:
+        lines += [f"Slowest {TOP_NODES} dbt nodes (`run_results.json`, execution_time):", "",
+                  "| node | status | seconds |", "|---|---|---:|"]
+        lines += [f"| {node['unique_id']} | {node['status']} | {node['execution_time']:.2f} |"
+                  for node in project["nodes"][:TOP_NODES]]
+        total = sum(node["execution_time"] for node in project["nodes"])
+        lines += ["", f"Sum over all {len(project['nodes'])} nodes: {total:,.1f} s "
+                  "(two dbt threads, so it can exceed the elapsed time).", ""]
+    if notebook and notebook["outcome"].get("step_seconds"):
+        lines += ["Notebook steps:", "", "| step | seconds |", "|---|---:|"]
+        lines += [f"| {step} | {seconds:.2f} |"
+                  for step, seconds in notebook["outcome"]["step_seconds"].items()]
+        lines.append("")
+    return lines
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _print_top_nodes(size: int, project: dict[str, Any]) -> None:
+    print(f"  slowest {TOP_NODES} dbt nodes at {size:,} customers:", flush=True)
+    for node in project["nodes"][:TOP_NODES]:
+        print(f"    {node['execution_time']:8.2f} s  {node['status']:<8} {node['unique_id']}")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
+                        help="numbers of customers to benchmark (default: %(default)s)")
+    parser.add_argument("--mean-order-lines", type=float, default=20.0,
+                        help="order lines per customer in the generated data")
+    parser.add_argument("--seed", type=int, default=42, help="generator seed")
+    parser.add_argument("--data-dir", type=Path, default=BENCH_DIR / "data",
+                        help="where generated data and run artefacts go")
+    parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT,
+                        help="dbt project to benchmark (default: this repository)")
+    parser.add_argument("--poll-interval", type=float, default=0.1,
+                        help="seconds between RSS polls of the process tree")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="generate the data even when matching files exist")
+    parser.add_argument("--skip-project", action="store_true", help="do not run dbt")
+    parser.add_argument("--skip-notebook", action="store_true",
+                        help="do not run the notebook baseline")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every size, write the report, return 1 if any run failed."""
+    args = parse_args(argv)
+    report: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "started_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "command": "python bench/run_benchmark.py " + " ".join(
+            sys.argv[1:] if argv is None else argv),
+        "project_dir": str(args.project_dir.resolve()),
+        "machine": machine_info(),
+        "load_average_start": os.getloadavg()[0],
+        "rows": [],
+    }
+    failed = False
+    for size in args.sizes:
+        size_dir = (args.data_dir / str(size)).resolve()
+        print(f"== {size:,} customers", flush=True)
+        data = ensure_data(size, size_dir, mean_order_lines=args.mean_order_lines,
+                           seed=args.seed, regenerate=args.regenerate)
+        print(f"  data: {data['customers']:,} customers, {data['order_lines']:,} order lines, "
+              f"{_mb(sum(data['bytes'].values()))} on disk"
+              f"{' (reused)' if data['reused'] else ''}", flush=True)
+        row: dict[str, Any] = {"size": size, "data": data}
+        if not args.skip_project:
+            row["project"] = run_project(size_dir, project_dir=args.project_dir.resolve(),
+                                         poll_interval=args.poll_interval)
+            print("  " + _run_summary("project", row["project"]).lstrip("- "), flush=True)
+            _print_top_nodes(size, row["project"])
+        if not args.skip_notebook:
+            row["notebook"] = run_notebook(size_dir, poll_interval=args.poll_interval)
+            print("  " + _run_summary("notebook", row["notebook"]).lstrip("- "), flush=True)
+        failed |= any(row[name]["stats"]["returncode"] != 0
+                      for name in ("project", "notebook") if name in row)
+        report["rows"].append(row)
+
+    report["load_average_end"] = os.getloadavg()[0]
+    report["finished_at"] = dt.datetime.now().isoformat(timespec="seconds")
+    markdown = render_markdown(report)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    stem = args.results_dir / f"benchmark-{report['date']}"
+    _write_atomically(stem.with_suffix(".md"), markdown)
+    _write_atomically(stem.with_suffix(".json"), json.dumps(report, indent=2) + "\n")
+    print()
+    print(markdown)
+    print(f"wrote {stem.with_suffix('.md')} and {stem.with_suffix('.json')}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
