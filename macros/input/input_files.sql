@@ -102,6 +102,21 @@
 {% endmacro %}
 
 
+{% macro input_source_column_types(entity) %}
+    {#- {column name: DuckDB type} of the input ({} when it is absent). -#}
+    {%- set relation = input_relation(entity) -%}
+    {%- if relation is none or not execute -%}
+        {{ return({}) }}
+    {%- endif -%}
+    {%- set described = run_query('describe select * from ' ~ relation) -%}
+    {%- set types = {} -%}
+    {%- for row in described.rows -%}
+        {%- do types.update({row[0]: row[1] | upper}) -%}
+    {%- endfor -%}
+    {{ return(types) }}
+{% endmacro %}
+
+
 {% macro input_column_mapping(entity) %}
     {#-
         {canonical_name: source_name} for every canonical column the input has,
@@ -128,17 +143,26 @@
 
 {% macro staged_input_columns(entity) %}
     {#-
-        The select list of a staging model: every canonical column as text (null
-        when the input lacks an optional one), then every other source column
-        unchanged under its own name, so nothing the user sent is dropped.
+        The select list of a staging model: every canonical column as the
+        source holds it, with text trimmed and blanks made null (CSV is all
+        text; Parquet keeps its own types, which validation casts without a
+        round trip through text); null text when the input lacks an optional
+        column; then every other source column unchanged as extra__<name>,
+        so nothing the user sent is dropped.
     -#}
     {%- set spec = input_entities()[entity] -%}
     {%- set mapping = input_column_mapping(entity) -%}
     {%- set mapped_sources = mapping.values() | list -%}
+    {%- set source_types = input_source_column_types(entity) -%}
     {%- set columns = [] -%}
     {%- for canonical in spec.required + spec.optional -%}
         {%- if canonical in mapping -%}
-            {%- do columns.append('cast(' ~ adapter.quote(mapping[canonical]) ~ ' as ' ~ dbt.type_string() ~ ') as ' ~ canonical) -%}
+            {%- set source_column = adapter.quote(mapping[canonical]) -%}
+            {%- if source_types.get(mapping[canonical], 'VARCHAR') == 'VARCHAR' -%}
+                {%- do columns.append("nullif(trim(" ~ source_column ~ "), '') as " ~ canonical) -%}
+            {%- else -%}
+                {%- do columns.append(source_column ~ ' as ' ~ canonical) -%}
+            {%- endif -%}
         {%- else -%}
             {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ canonical) -%}
         {%- endif -%}

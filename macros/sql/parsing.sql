@@ -4,14 +4,28 @@
     parse is reported (quarantined_rows, quarantined_values), never lost.
 -#}
 
-{% macro clean_text(expression) %}
-    {#- Trimmed text, with '' meaning missing. -#}
-    nullif(trim({{ expression }}), '')
+{#-
+    Staging has already trimmed text and turned blanks into nulls, so here a
+    null means "missing" and a non-null value that fails to parse is garbage.
+-#}
+
+{% macro as_text(expression) %}
+    {#- Ids and labels as text (a Parquet id may arrive as an integer). -#}
+    cast({{ expression }} as {{ dbt.type_string() }})
 {%- endmacro %}
 
 
 {% macro parse_number(expression) %}
-    {{ dbt.safe_cast(clean_text(expression), dbt.type_float()) }}
+    {{ return(adapter.dispatch('parse_number', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_number(expression) %}
+    {{ dbt.safe_cast(as_text(expression), dbt.type_float()) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_number(expression) %}
+    {#- A direct cast: free when a Parquet column is numeric already. -#}
+    try_cast({{ expression }} as double)
 {%- endmacro %}
 
 
@@ -20,18 +34,25 @@
 {%- endmacro %}
 
 {% macro default__parse_date(expression) %}
-    {{ dbt.safe_cast(clean_text(expression), 'date') }}
+    {{ dbt.safe_cast(as_text(expression), 'date') }}
 {%- endmacro %}
 
 {% macro duckdb__parse_date(expression) %}
-    {#- ISO dates, ISO timestamps (the date part is kept), then any extra formats. -#}
+    {#-
+        ISO dates and timestamps (the date part is kept) by a direct cast,
+        which is free for Parquet dates; then any extra formats from
+        var date_formats.
+    -#}
+    {%- if var('date_formats', []) %}
     coalesce(
-        try_cast({{ clean_text(expression) }} as date),
-        cast(try_cast({{ clean_text(expression) }} as timestamp) as date)
+        try_cast({{ expression }} as date)
         {%- for date_format in var('date_formats', []) %},
-        cast(try_strptime({{ clean_text(expression) }}, '{{ date_format }}') as date)
+        cast(try_strptime(cast({{ expression }} as varchar), '{{ date_format }}') as date)
         {%- endfor %}
     )
+    {%- else %}
+    try_cast({{ expression }} as date)
+    {%- endif %}
 {%- endmacro %}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sklearn.cluster import KMeans
+from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_argmin
 
 from segmentation.diagnostics import cluster_quality, within_cluster_sum_of_squares
@@ -155,7 +155,11 @@ def microclusters(
     distinct, counts = np.unique(values, axis=0, return_counts=True)
     if len(distinct) <= n_microclusters:
         return distinct, counts.astype(np.float64)
-    model = KMeans(n_clusters=n_microclusters, n_init=1, random_state=random_state).fit(values)
+    # Mini-batch updates: a few hundred centres over tens of thousands of rows
+    # in about a second; micro-clusters only need to be small, not optimal.
+    model = MiniBatchKMeans(
+        n_clusters=n_microclusters, n_init=1, batch_size=4096, random_state=random_state
+    ).fit(values)
     weights = np.bincount(model.labels_, minlength=n_microclusters).astype(np.float64)
     keep = weights > 0
     return model.cluster_centers_[keep], weights[keep]

@@ -21,8 +21,8 @@ customers as (
 typed as (
 
     select
-        -- ids: text exactly as given, only surrounding spaces trimmed
-        {{ clean_text('customer_id') }} as customer_id,
+        -- ids: text exactly as given (staging trimmed surrounding spaces)
+        {{ as_text('customer_id') }} as customer_id,
 
         -- dates
         {{ parse_date('signup_date') }} as signup_date,
@@ -34,8 +34,8 @@ typed as (
         {{ parse_number('spending_score') }} as spending_score,
 
         -- strings: lower-cased so 'Female' and 'female ' are one level
-        lower({{ clean_text('gender') }}) as gender,
-        {{ clean_text('country') }} as country,
+        lower({{ as_text('gender') }}) as gender,
+        {{ as_text('country') }} as country,
 
         -- raw values, for the quarantine
         customer_id as raw_customer_id,
@@ -84,11 +84,11 @@ flagged as (
     select
         *,
         {{ dbt.concat([
-            "case when signup_date is null and " ~ clean_text('raw_signup_date') ~ " is not null then ', signup_date' else '' end",
-            "case when birth_date is null and " ~ clean_text('raw_birth_date') ~ " is not null then ', birth_date' else '' end",
-            "case when age is null and " ~ clean_text('raw_age') ~ " is not null then ', age' else '' end",
-            "case when annual_income is null and " ~ clean_text('raw_annual_income') ~ " is not null then ', annual_income' else '' end",
-            "case when spending_score is null and " ~ clean_text('raw_spending_score') ~ " is not null then ', spending_score' else '' end",
+            "case when signup_date is null and raw_signup_date is not null then ', signup_date' else '' end",
+            "case when birth_date is null and raw_birth_date is not null then ', birth_date' else '' end",
+            "case when age is null and raw_age is not null then ', age' else '' end",
+            "case when annual_income is null and raw_annual_income is not null then ', annual_income' else '' end",
+            "case when spending_score is null and raw_spending_score is not null then ', spending_score' else '' end",
         ]) }} as invalid_columns_list,
         (case when signup_date is not null then 1 else 0 end)
         + (case when birth_date is not null then 1 else 0 end)

@@ -7,7 +7,8 @@
       4. order_date later than today (the machine's clock)
       5. amount missing or not a number
       6. customer_id not among the accepted customers
-      7. the same line again (every raw value equal to an earlier row)
+    Order lines are not deduplicated: an export without line ids can hold two
+    identical lines (the same product twice), and both are revenue.
     A negative amount or a return status is a return, not an error. A quantity
     that does not parse becomes null (1 is assumed) and is listed in
     invalid_columns.
@@ -33,8 +34,8 @@ typed as (
 
     select
         -- ids
-        {{ clean_text('orders.order_id') }} as order_id,
-        {{ clean_text('orders.customer_id') }} as customer_id,
+        {{ as_text('orders.order_id') }} as order_id,
+        {{ as_text('orders.customer_id') }} as customer_id,
 
         -- dates
         {{ parse_date('orders.order_date') }} as order_date,
@@ -44,8 +45,8 @@ typed as (
         {{ parse_number('orders.quantity') }} as quantity,
 
         -- strings
-        coalesce(lower({{ clean_text('orders.category') }}), 'unknown') as category,
-        coalesce(lower({{ clean_text('orders.status') }}), 'completed') as status,
+        coalesce(lower({{ as_text('orders.category') }}), 'unknown') as category,
+        coalesce(lower({{ as_text('orders.status') }}), 'completed') as status,
 
         -- raw values, for the quarantine
         orders.order_id as raw_order_id,
@@ -66,18 +67,7 @@ with_customer as (
 
     select
         typed.*,
-        accepted_customers.customer_id is not null as has_known_customer,
-        row_number() over (
-            partition by
-                raw_order_id, raw_customer_id, raw_order_date, raw_amount,
-                raw_category, raw_status, raw_quantity
-            order by source_row_number
-        ) as copy_number,
-        min(source_row_number) over (
-            partition by
-                raw_order_id, raw_customer_id, raw_order_date, raw_amount,
-                raw_category, raw_status, raw_quantity
-        ) as first_copy_row_number
+        accepted_customers.customer_id is not null as has_known_customer
     from typed
     left join accepted_customers
         on typed.customer_id = accepted_customers.customer_id
@@ -97,18 +87,16 @@ final as (
         case
             when order_id is null then 'missing order_id'
             when customer_id is null then 'missing customer_id'
-            when order_date is null and {{ clean_text('raw_order_date') }} is null
+            when order_date is null and raw_order_date is null
                 then 'missing order_date'
             when order_date is null then 'unparseable order_date'
             when order_date > {{ dbt.current_timestamp() }} then 'order_date in the future'
-            when amount is null and {{ clean_text('raw_amount') }} is null then 'missing amount'
+            when amount is null and raw_amount is null then 'missing amount'
             when amount is null then 'non-numeric amount'
             when not has_known_customer then 'unknown customer_id'
-            when copy_number > 1
-                then {{ dbt.concat(["'duplicate of source row '", dbt.safe_cast('first_copy_row_number', dbt.type_string())]) }}
         end as rejection_reason,
         case
-            when {{ clean_text('raw_quantity') }} is not null and not coalesce(quantity > 0, false)
+            when raw_quantity is not null and not coalesce(quantity > 0, false)
                 then 'quantity'
         end as invalid_columns,
         raw_order_id,
@@ -124,4 +112,24 @@ final as (
 
 )
 
-select * from final
+-- Raw text is kept only where it is needed (rejected rows and rows with an
+-- unparseable value), so the table of accepted lines stays narrow.
+select
+    order_id,
+    customer_id,
+    order_date,
+    amount,
+    quantity,
+    category,
+    status,
+    rejection_reason,
+    invalid_columns,
+    {%- for column in ['order_id', 'customer_id', 'order_date', 'amount', 'category', 'status', 'quantity'] %}
+    case
+        when rejection_reason is not null or invalid_columns is not null
+            then cast(raw_{{ column }} as {{ dbt.type_string() }})
+    end as raw_{{ column }},
+    {%- endfor %}
+    source_row_number,
+    source_file
+from final

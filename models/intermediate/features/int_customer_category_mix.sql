@@ -4,9 +4,12 @@
     var('max_category_features') categories by revenue, and
     category_share__other for the rest. Customers without purchases have all
     shares 0. The column set follows the data, so it is read at compile time.
+    Only built out when category_mix is a clustering feature: otherwise the
+    model is just the customer ids, and the 20M-line scan is skipped.
 -#}
 {%- set categories = [] %}
-{%- if execute %}
+{%- set is_used = execute and 'category_mix' in selected_features().names %}
+{%- if is_used %}
     {%- set top_categories_query %}
         select category, sum(amount) as revenue
         from {{ ref('int_order_lines_cleaned') }}
@@ -26,6 +29,14 @@ customers as (
     select customer_id from {{ ref('int_customers_cleaned') }}
 
 ),
+{%- if not is_used %}
+
+final as (
+
+    select customer_id from customers
+
+)
+{%- else %}
 
 purchase_lines as (
 
@@ -74,5 +85,6 @@ final as (
         on customers.customer_id = revenue_by_category.customer_id
 
 )
+{%- endif %}
 
 select * from final

@@ -32,7 +32,7 @@ unioned as (
         '{{ column }}' as column_name,
         raw_{{ column }} as raw_value
     from customers
-    where {{ column }} is null and {{ clean_text('raw_' ~ column) }} is not null
+    where {{ column }} is null and raw_{{ column }} is not null
 
     union all
     {%- endfor %}
