@@ -160,9 +160,14 @@ def microclusters(
     model = MiniBatchKMeans(
         n_clusters=n_microclusters, n_init=1, batch_size=4096, random_state=random_state
     ).fit(values)
-    weights = np.bincount(model.labels_, minlength=n_microclusters).astype(np.float64)
+    labels = model.predict(values)
+    weights = np.bincount(labels, minlength=n_microclusters).astype(np.float64)
+    # Mini-batch centres are running averages; Ward over weighted points is
+    # exact only when each centre is the mean of the rows it stands for.
+    sums = np.zeros((n_microclusters, values.shape[1]))
+    np.add.at(sums, labels, values)
     keep = weights > 0
-    return model.cluster_centers_[keep], weights[keep]
+    return sums[keep] / weights[keep, None], weights[keep]
 
 
 def hierarchical_tree(

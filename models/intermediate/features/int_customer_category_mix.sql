@@ -52,18 +52,18 @@ revenue_by_category as (
 
     select
         customer_id,
-        sum(amount) as purchase_revenue,
+        round(sum(amount), 6) as purchase_revenue,
         {%- for category in categories %}
-        sum(case when category = '{{ category | replace("'", "''") }}' then amount else 0 end)
+        round(sum(case when category = '{{ category | replace("'", "''") }}' then amount else 0 end), 6)
             as revenue__{{ category_column_suffix(category, loop.index) }},
         {%- endfor %}
-        sum(
+        round(sum(
             case
                 when category not in {{ sql_string_list(categories) if categories else "('')" }}
                     then amount
                 else 0
             end
-        ) as revenue__other
+        ), 6) as revenue__other
     from purchase_lines
     group by customer_id
 

@@ -41,8 +41,10 @@ orders as (
         min(order_date) as order_date,
         max(case when is_purchase_line then 1 else 0 end) as has_purchase,
         max(case when is_return_line then 1 else 0 end) as has_return,
-        sum(case when is_purchase_line then amount else 0 end) as purchase_amount,
-        sum(case when amount < 0 then -amount else 0 end) as refunded_amount,
+        -- Sums of money are rounded: parallel float sums can differ in the last
+        -- bit between runs, and a rerun must give identical marts.
+        round(sum(case when is_purchase_line then amount else 0 end), 6) as purchase_amount,
+        round(sum(case when amount < 0 then -amount else 0 end), 6) as refunded_amount,
         sum(case when is_purchase_line then quantity else 0 end) as units
     from in_window
     group by customer_id, order_id
@@ -56,8 +58,8 @@ per_customer as (
         count(*) as total_orders,
         sum(has_purchase) as frequency,
         sum(has_return) as orders_with_returns,
-        sum(purchase_amount) as gross_revenue,
-        sum(refunded_amount) as refunded_amount,
+        round(sum(purchase_amount), 6) as gross_revenue,
+        round(sum(refunded_amount), 6) as refunded_amount,
         sum(units) as units_purchased,
         min(case when has_purchase = 1 then order_date end) as first_purchase_date,
         max(case when has_purchase = 1 then order_date end) as last_purchase_date,

@@ -64,7 +64,7 @@ select
     cast(segments.segment_name as {{ dbt.type_string() }}) as segment_name,
     cast(round(projected.pc1, 9) as double) as pc1,
     cast(round(projected.pc2, 9) as double) as pc2,
-    cast(projected.pc1_explained_variance_ratio as double) as pc1_explained_variance_ratio,
-    cast(projected.pc2_explained_variance_ratio as double) as pc2_explained_variance_ratio
+    cast(round(projected.pc1_explained_variance_ratio, 9) as double) as pc1_explained_variance_ratio,
+    cast(round(projected.pc2_explained_variance_ratio, 9) as double) as pc2_explained_variance_ratio
 from projected
 inner join segments on projected.customer_id = segments.customer_id

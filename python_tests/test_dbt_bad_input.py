@@ -1,0 +1,65 @@
+"""Inputs that cannot be segmented stop the build with one clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from dbt_helpers import DbtBuild
+
+
+def assert_fails_cleanly(build: DbtBuild, *fragments: str) -> None:
+    assert build.returncode not in (0, -1), build.describe()
+    for fragment in fragments:
+        assert fragment in build.output, f"{fragment!r} not in the output\n{build.describe()}"
+    assert "Traceback" not in build.output, build.describe()
+
+
+def test_missing_customers_file_names_the_folder(build_fail_missing_customers):
+    build = build_fail_missing_customers
+    assert_fails_cleanly(build, "No customers file in", build.vars["input_dir"],
+                         "customers.csv or customers.parquet")
+
+
+def test_missing_required_order_column_names_file_and_column(build_fail_missing_amount):
+    build = build_fail_missing_amount
+    assert_fails_cleanly(build, str(build.info["orders_path"]),
+                         "missing required column 'amount'")
+
+
+def test_unknown_feature_is_named(build_fail_unknown_feature):
+    assert_fails_cleanly(build_fail_unknown_feature,
+                         "unknown feature 'loyalty_points'", "Known features:")
+
+
+def test_column_map_naming_an_absent_column(build_fail_column_map):
+    build = build_fail_column_map
+    assert_fails_cleanly(build, "Yearly Income", "has no column",
+                         f"{build.vars['input_dir']}/customers.csv")
+
+
+def test_fewer_customers_than_clusters(build_fail_too_few_customers):
+    build = build_fail_too_few_customers
+    assert_fails_cleanly(build, str(build.info["customers_path"]), "has 3 rows",
+                         "fewer than the 5 clusters")
+
+
+def test_explicit_feature_without_variance_is_named(build_fail_no_variance):
+    assert_fails_cleanly(build_fail_no_variance, "Feature 'spending_score'", "no variance")
+
+
+INPUT_ERROR_CASES = ["fail_missing_customers", "fail_missing_amount", "fail_unknown_feature",
+                     "fail_column_map", "fail_too_few_customers"]
+
+
+@pytest.fixture(params=INPUT_ERROR_CASES)
+def build_input_error(request) -> DbtBuild:
+    """Each build that on-run-start must stop (named build_* so it is ordered with them)."""
+    return request.getfixturevalue(f"build_{request.param}")
+
+
+def test_input_errors_stop_before_any_model(build_input_error):
+    """Checked in on-run-start: no model runs, so the failure is fast."""
+    build = build_input_error
+    assert build.returncode != 0, build.describe()
+    assert "on-run-start" in build.output, build.describe()
+    assert "OK created" not in build.output, build.describe()
