@@ -319,15 +319,15 @@ def _version(distribution: str) -> str:
         return "not installed"
 
 
-def _git(*args: str) -> str:
+def _git(repository: Path, *args: str) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True,
+        return subprocess.run(["git", *args], cwd=repository, capture_output=True,
                               text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
 
-def machine_info() -> dict[str, Any]:
+def machine_info(project_dir: Path) -> dict[str, Any]:
     """Hardware, software versions and the project's git state."""
     memory_kb = 0
     with open("/proc/meminfo") as handle:
@@ -350,8 +350,8 @@ def machine_info() -> dict[str, Any]:
         "versions": {name: _version(name) for name in (
             "duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "pyarrow", "scikit-learn",
             "scipy")},
-        "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "git_uncommitted_files": len(_git("status", "--porcelain").splitlines()),
+        "git_commit": _git(project_dir, "rev-parse", "--short", "HEAD"),
+        "git_uncommitted_files": len(_git(project_dir, "status", "--porcelain").splitlines()),
     }
 
 
@@ -359,8 +359,14 @@ def _gb(value: float | None) -> str:
     return "n/a" if value is None else f"{value / 1e9:.2f} GB"
 
 
-def _mb(value: float | None) -> str:
-    return "n/a" if value is None else f"{value / 1e6:,.0f} MB"
+def _size(value: float | None) -> str:
+    """Bytes in decimal units, for file sizes."""
+    if value is None:
+        return "n/a"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if value >= scale:
+            return f"{value / scale:,.1f} {unit}"
+    return f"{value:.0f} B"
 
 
 def _seconds(value: float | None) -> str:
@@ -437,7 +443,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                   if run and run["stats"]["returncode"] != 0]
         lines.append(
             f"| {data['customers']:,} | {data['order_lines']:,} "
-            f"| {_mb(sum(data['bytes'].values()))} "
+            f"| {_size(sum(data['bytes'].values()))} "
             f"| {_seconds(_stat(project, 'wall_seconds'))} "
             f"| {_gb(_stat(project, 'peak_rss_bytes'))} "
             f"| {_seconds(_stat(notebook, 'wall_seconds'))} "
@@ -475,8 +481,8 @@ def _detail_lines(row: dict[str, Any]) -> list[str]:
         f"## {data['customers']:,} customers",
         "",
         f"Data: {data['customers']:,} customers, {data['order_lines']:,} order lines, "
-        f"customers.parquet {_mb(data['bytes']['customers'])}, orders.parquet "
-        f"{_mb(data['bytes']['orders'])} ("
+        f"customers.parquet {_size(data['bytes']['customers'])}, orders.parquet "
+        f"{_size(data['bytes']['orders'])} ("
         + ("reused" if data["reused"] else
            f"generated in {_seconds(data['generate_seconds'])}") + ").",
         "",
@@ -557,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python bench/run_benchmark.py " + " ".join(
             sys.argv[1:] if argv is None else argv),
         "project_dir": str(args.project_dir.resolve()),
-        "machine": machine_info(),
+        "machine": machine_info(args.project_dir.resolve()),
         "load_average_start": os.getloadavg()[0],
         "rows": [],
     }
@@ -568,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         data = ensure_data(size, size_dir, mean_order_lines=args.mean_order_lines,
                            seed=args.seed, regenerate=args.regenerate)
         print(f"  data: {data['customers']:,} customers, {data['order_lines']:,} order lines, "
-              f"{_mb(sum(data['bytes'].values()))} on disk"
+              f"{_size(sum(data['bytes'].values()))} on disk"
               f"{' (reused)' if data['reused'] else ''}", flush=True)
         row: dict[str, Any] = {"size": size, "data": data}
         if not args.skip_project:
