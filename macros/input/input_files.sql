@@ -81,6 +81,28 @@
 {% endmacro %}
 
 
+{% macro input_rows_numbered(entity) %}
+    {#-
+        A select of the raw rows of `entity` with source_row_number, the 1-based
+        data row in the file, so every message can point at the row. Parquet
+        carries its row position (file_row_number), which costs nothing; CSV and
+        the demo seed number rows in read order, a window over the whole file.
+        Returns none when an optional input is absent.
+    -#}
+    {%- set relation = input_relation(entity) -%}
+    {%- if relation is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set file = input_file(entity) if var('input_dir') and execute else none -%}
+    {%- if file is not none and file.format == 'parquet' -%}
+        {%- set path = file.path | replace("'", "''") -%}
+        {{ return("select * exclude (file_row_number), file_row_number + 1 as source_row_number"
+            ~ " from read_parquet('" ~ path ~ "', file_row_number = true)") }}
+    {%- endif -%}
+    {{ return("select *, row_number() over () as source_row_number from " ~ relation) }}
+{% endmacro %}
+
+
 {% macro input_description(entity) %}
     {#- How error messages name an input: its file path, or the demo seed. -#}
     {%- if not var('input_dir') -%}

@@ -10,10 +10,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ relation }}
+    {{ input_rows_numbered('customers') }}
 
 ),
 

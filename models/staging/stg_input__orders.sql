@@ -26,10 +26,7 @@ renamed as (
 
 source as (
 
-    select
-        *,
-        row_number() over () as source_row_number
-    from {{ relation }}
+    {{ input_rows_numbered('orders') }}
 
 ),
 
