@@ -34,24 +34,6 @@ distances as (
     from customers
     cross join centroids
 
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by customer_id, method
-            order by distance_to_centroid, cluster_index
-        ) as distance_rank
-    from distances
-
 )
 
-select
-    customer_id,
-    method,
-    cluster_index,
-    distance_to_centroid
-from ranked
-where distance_rank = 1
+{{ nearest_centroid('distances') }}
