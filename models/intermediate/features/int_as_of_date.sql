@@ -2,13 +2,15 @@
     The single date every recency and tenure is measured from: var as_of_date,
     or else the latest accepted order date, or else (no orders at all) the
     latest signup date. Never today, so a rerun gives the same answer.
+    The order dates come from the per-customer metrics (1 row per customer),
+    not from a second pass over every order line.
 -#}
 
 with
 
-order_lines as (
+order_metrics as (
 
-    select order_date from {{ ref('int_order_lines_cleaned') }}
+    select first_order_date, last_order_date from {{ ref('int_customer_order_metrics') }}
 
 ),
 
@@ -21,8 +23,8 @@ customers as (
 bounds as (
 
     select
-        (select max(order_date) from order_lines) as latest_order_date,
-        (select min(order_date) from order_lines) as earliest_order_date,
+        (select max(last_order_date) from order_metrics) as latest_order_date,
+        (select min(first_order_date) from order_metrics) as earliest_order_date,
         (select max(signup_date) from customers) as latest_signup_date
 
 )

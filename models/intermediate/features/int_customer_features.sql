@@ -46,7 +46,7 @@ joined as (
         order_metrics.net_revenue,
         order_metrics.avg_order_value,
         order_metrics.return_rate,
-        order_metrics.recency_days,
+        {{ dbt.datediff('order_metrics.last_purchase_date', 'as_of.as_of_date', 'day') }} as recency_days,
         order_metrics.purchase_cadence_days,
         order_metrics.first_order_date,
         order_metrics.first_purchase_date,

@@ -1,8 +1,11 @@
 {#-
     One row per input: rows read from the source, rows accepted, rows
-    quarantined. Read straight from the staging views, independently of the
-    validation models, so the test rows_read = accepted + quarantined checks
-    that no row went missing on the way.
+    quarantined, each counted where it ends up and apart from the others:
+    rows read straight from the staging views; accepted customers from the
+    validated customers; accepted order lines as counted into the
+    per-customer metrics (so a line lost between validation and features would
+    show); quarantined rows from the rows set aside. The test rows_read =
+    accepted + quarantined then checks that no row went missing on the way.
 -#}
 
 with
@@ -33,11 +36,11 @@ validated as (
 
     select
         'orders' as source,
-        sum(case when rejection_reason is null then 1 else 0 end) as rows_accepted,
+        (select sum(accepted_order_lines) from {{ ref('int_customer_order_metrics') }}) as rows_accepted,
         sum(case when rejection_reason is not null then 1 else 0 end) as rows_quarantined,
         sum(case when rejection_reason is null and invalid_columns is not null then 1 else 0 end)
             as rows_with_quarantined_values
-    from {{ ref('int_orders_validated') }}
+    from {{ ref('int_orders_with_issues') }}
 
 )
 

@@ -15,7 +15,7 @@ customers as (
 
 orders as (
 
-    select * from {{ ref('int_orders_validated') }}
+    select * from {{ ref('int_orders_with_issues') }}
     where rejection_reason is not null
 
 ),

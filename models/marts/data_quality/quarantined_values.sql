@@ -16,7 +16,7 @@ customers as (
 
 orders as (
 
-    select * from {{ ref('int_orders_validated') }}
+    select * from {{ ref('int_orders_with_issues') }}
     where rejection_reason is null and invalid_columns is not null
 
 ),
