@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from dbt_helpers import DbtBuild
+from segmentation.hierarchical import cut_linkage
 
 
 def require_success(build: DbtBuild) -> None:
@@ -49,6 +50,26 @@ def test_planted_customers_choose_four_segments(build_planted_customers):
     assert chosen_k(build_planted_customers) == 4
     # The Ward tree is cut at the same k.
     assert chosen_k(build_planted_customers, "hierarchical") == 4
+
+
+def test_planted_customers_tree_cut_in_sql_matches_the_package(build_planted_customers):
+    """ml_hierarchical_cut (SQL, by leaf ranges) puts the tree's leaves in the
+    same clusters as segmentation.hierarchical.cut_linkage at the chosen k."""
+    require_success(build_planted_customers)
+    tree = build_planted_customers.query("select * from ml_hierarchical_tree order by node_id")
+    cut = build_planted_customers.query("select * from ml_hierarchical_cut")
+    k = chosen_k(build_planted_customers)
+    merges = tree[~tree["is_leaf"]].sort_values("merge_order")
+    linkage = merges[["left_child_id", "right_child_id", "merge_height", "fit_customers"]]
+    expected = cut_linkage(linkage.to_numpy(float), k)
+    leaves = tree[tree["is_leaf"]].merge(cut, on="node_id", how="left", validate="1:1")
+    assert leaves["cluster_index"].notna().all()
+    assert adjusted_rand_score(expected, leaves["cluster_index"]) == pytest.approx(1.0)
+    roots = cut[cut["is_cluster_root"]].merge(tree, on="node_id")
+    assert sorted(roots["cluster_index"]) == list(range(1, k + 1))
+    assert roots.sort_values("cluster_index")["fit_customers"].is_monotonic_decreasing
+    # Nodes above the cut (the last k - 1 merges) have no cluster.
+    assert len(tree) - len(cut) == k - 1
 
 
 def test_planted_customers_segments_match_planted_groups(build_planted_customers):

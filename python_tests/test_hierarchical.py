@@ -165,7 +165,7 @@ def blobs():
 
 @pytest.fixture(scope="module")
 def tree(blobs):
-    return hierarchical_tree(blobs[0], n_clusters=4, n_microclusters=80, random_state=42)
+    return hierarchical_tree(blobs[0], n_microclusters=80, random_state=42)
 
 
 def test_tree_invariants(blobs, tree):
@@ -208,45 +208,56 @@ def test_tree_root_centroid_is_the_mean_of_the_fit_rows(blobs, tree):
                                atol=1e-9)
 
 
-def test_tree_cut_invariants(tree):
-    k = 4
-    m = int(tree["is_leaf"].sum())
-    merges = tree[~tree["is_leaf"]]
-    # The last k-1 merges are above the cut: no cluster. Everything else has one.
-    above = merges[merges["merge_order"] > m - k]
-    assert above["cluster_index"].isna().all() and len(above) == k - 1
-    assert tree.loc[~tree["node_id"].isin(above["node_id"]), "cluster_index"].notna().all()
-    assert sorted(tree["cluster_index"].dropna().unique()) == list(range(1, k + 1))
-    roots = tree[tree["is_cluster_root"]]
-    assert sorted(roots["cluster_index"]) == list(range(1, k + 1))  # one root per cluster
-    # The roots are exactly the children of the merges above the cut (or leaves).
-    above_children = set(above["left_child_id"].astype(int)) | set(
-        above["right_child_id"].astype(int))
-    assert set(roots["node_id"]) == above_children - set(above["node_id"])
-    # Largest cluster first.
-    assert roots.sort_values("cluster_index")["fit_customers"].is_monotonic_decreasing
-    # Every leaf's cluster is that of the root above it.
-    leaf_clusters = tree[tree["is_leaf"]].groupby("cluster_index")["fit_customers"].sum()
-    assert leaf_clusters.to_dict() == roots.set_index("cluster_index")["fit_customers"].to_dict()
+def tree_linkage(tree: pd.DataFrame) -> np.ndarray:
+    merges = tree[~tree["is_leaf"]].sort_values("merge_order")
+    columns = ["left_child_id", "right_child_id", "merge_height", "fit_customers"]
+    return merges[columns].to_numpy(float)
+
+
+def test_tree_leaf_ranges_hold_exactly_the_leaves_under_each_node(tree):
+    """ml_hierarchical_cut finds a node's cluster by range containment, so the
+    leaf range of every node must hold its own leaves and no other."""
+    by_id = tree.set_index("node_id")
+    leaves_x = tree[tree["is_leaf"]].set_index("node_id")["dendrogram_x"]
+
+    def leaves_under(node: int) -> set[int]:
+        if by_id.loc[node, "is_leaf"]:
+            return {node}
+        return (leaves_under(int(by_id.loc[node, "left_child_id"]))
+                | leaves_under(int(by_id.loc[node, "right_child_id"])))
+
+    for node in tree["node_id"]:
+        low, high = by_id.loc[node, "leaf_x_from"], by_id.loc[node, "leaf_x_to"]
+        in_range = set(leaves_x[(leaves_x >= low) & (leaves_x <= high)].index)
+        assert in_range == leaves_under(int(node))
+
+
+def cut_centroids(tree: pd.DataFrame, k: int) -> np.ndarray:
+    """Cluster centroids at k: the fit-weighted mean of each cluster's leaves."""
+    leaves = tree[tree["is_leaf"]].sort_values("node_id")
+    labels = cut_linkage(tree_linkage(tree), k)
+    weights = leaves["fit_customers"].to_numpy(float)
+    values = leaves[FEATURES].to_numpy(float)
+    return np.array([np.average(values[labels == c], axis=0, weights=weights[labels == c])
+                     for c in range(k)])
 
 
 def test_tree_recovers_planted_blobs(blobs, tree):
     frame, labels = blobs
-    roots = tree[tree["is_cluster_root"]].sort_values("cluster_index")
-    nearest = pairwise_distances_argmin(frame[FEATURES].to_numpy(), roots[FEATURES].to_numpy())
+    nearest = pairwise_distances_argmin(frame[FEATURES].to_numpy(), cut_centroids(tree, 4))
     assert adjusted_rand_score(labels, nearest) >= 0.9
 
 
 def test_tree_is_deterministic_and_order_free(blobs, tree):
     frame, _ = blobs
     shuffled = frame.sample(frac=1.0, random_state=1)
-    again = hierarchical_tree(shuffled, n_clusters=4, n_microclusters=80, random_state=42)
+    again = hierarchical_tree(shuffled, n_microclusters=80, random_state=42)
     pd.testing.assert_frame_equal(again, tree, check_exact=True)
 
 
 def test_tree_exact_when_rows_fit_in_microclusters():
     frame, labels = blob_table(3, per_centre=20)
-    tree = hierarchical_tree(frame, n_clusters=3, n_microclusters=400)
+    tree = hierarchical_tree(frame, n_microclusters=400)
     assert tree["is_leaf"].sum() == 60
     merges = tree[~tree["is_leaf"]]
     np.testing.assert_allclose(merges["merge_height"],
@@ -254,9 +265,9 @@ def test_tree_exact_when_rows_fit_in_microclusters():
 
 
 def test_tree_needs_enough_profiles():
-    frame = pd.DataFrame({"customer_id": list("abcd"), "f1": [1.0, 1.0, 2.0, 2.0]})
-    with pytest.raises(ValueError, match="only 2 distinct customer profile"):
-        hierarchical_tree(frame, n_clusters=3)
+    frame = pd.DataFrame({"customer_id": list("abcd"), "f1": [1.0, 1.0, 1.0, 1.0]})
+    with pytest.raises(ValueError, match="only 1 distinct customer profile"):
+        hierarchical_tree(frame)
 
 
 # --------------------------------------------------------------------------- diagnostics
@@ -264,9 +275,8 @@ def test_tree_needs_enough_profiles():
 
 def test_k_diagnostics_one_row_per_k(blobs, tree):
     frame, _ = blobs
-    diagnostics = hierarchical_k_diagnostics(frame, tree, k_min=2, k_max=7, chosen_k=4)
+    diagnostics = hierarchical_k_diagnostics(frame, tree, k_min=2, k_max=7)
     assert diagnostics["k"].tolist() == list(range(2, 8))
-    assert diagnostics["is_chosen"].tolist() == [k == 4 for k in range(2, 8)]
     assert (diagnostics["fit_customers"] == len(frame)).all()
     assert diagnostics["inertia"].is_monotonic_decreasing
     assert diagnostics.loc[diagnostics["silhouette"].idxmax(), "k"] == 4
@@ -275,8 +285,8 @@ def test_k_diagnostics_one_row_per_k(blobs, tree):
 
 def test_k_diagnostics_stop_at_the_number_of_leaves():
     frame, _ = blob_table(2, per_centre=3)
-    tree = hierarchical_tree(frame, n_clusters=2, n_microclusters=400)
-    diagnostics = hierarchical_k_diagnostics(frame, tree, k_min=2, k_max=10, chosen_k=2)
+    tree = hierarchical_tree(frame, n_microclusters=400)
+    diagnostics = hierarchical_k_diagnostics(frame, tree, k_min=2, k_max=10)
     assert diagnostics["k"].tolist() == list(range(2, 7))
 
 

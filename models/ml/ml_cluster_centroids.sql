@@ -16,8 +16,13 @@ kmeans as (
 
 hierarchical as (
 
-    select * from {{ ref('ml_hierarchical_tree') }}
-    where is_cluster_root
+    select
+        cut.cluster_index,
+        tree.*
+    from {{ ref('ml_hierarchical_tree') }} as tree
+    inner join {{ ref('ml_hierarchical_cut') }} as cut
+        on tree.node_id = cut.node_id
+    where cut.is_cluster_root
 
 ),
 

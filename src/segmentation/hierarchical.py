@@ -173,58 +173,47 @@ def microclusters(
 def hierarchical_tree(
     table: pa.Table | pd.DataFrame,
     *,
-    n_clusters: int,
     n_microclusters: int = 400,
     random_state: int = 42,
 ) -> pd.DataFrame:
-    """The Ward tree over micro-clusters of ``table``, cut at ``n_clusters``.
+    """The Ward tree over micro-clusters of ``table``, uncut.
 
-    Returns one row per tree node (leaves are micro-clusters):
-    ``node_id`` (leaves 0..m-1, merges m..2m-2 in height order),
-    ``left_child_id`` / ``right_child_id`` (null for leaves),
-    ``merge_height`` (Ward distance; 0 for leaves), ``merge_order``,
-    ``fit_customers`` (fit rows under the node), ``is_leaf``,
-    ``dendrogram_x`` (leaves 0..m-1 left to right as a dendrogram draws them;
-    a merge sits midway between its children), ``cluster_index`` (1..k, the
-    cluster the node belongs to when the tree is cut into ``n_clusters``;
-    null above the cut), ``is_cluster_root`` (the top node of each cluster)
-    and the node's centroid, one column per feature.
-    Cluster indexes run 1..k, largest cluster first.
+    The tree does not depend on k, so it can be grown while KMeans chooses k;
+    the ``ml_hierarchical_cut`` model cuts it in SQL. Returns one row per tree
+    node (leaves are micro-clusters): ``node_id`` (leaves 0..m-1, merges
+    m..2m-2 in height order), ``left_child_id`` / ``right_child_id`` (null for
+    leaves), ``merge_height`` (Ward distance; 0 for leaves), ``merge_order``,
+    ``fit_customers`` (fit rows under the node), ``is_leaf``, ``dendrogram_x``
+    (leaves 0..m-1 left to right as a dendrogram draws them; a merge sits
+    midway between its children), ``leaf_x_from`` / ``leaf_x_to`` (the
+    dendrogram positions of the leftmost and rightmost leaf under the node:
+    node A lies under node B exactly when A's range is inside B's) and the
+    node's centroid, one column per feature.
+
+    Cutting into k clusters undoes the last k-1 merges (``merge_order`` above
+    m - k), as :func:`cut_linkage` does.
     """
     matrix = to_feature_matrix(table)
     centers, weights = microclusters(matrix.values, n_microclusters, random_state=random_state)
     m = len(weights)
-    if m < n_clusters:
+    if m < 2:
         raise ValueError(
-            f"only {m} distinct customer profile(s), fewer than the {n_clusters} clusters asked for"
+            f"only {m} distinct customer profile(s): a tree needs at least two"
         )
     linkage = ward_linkage(centers, weights)
     n_nodes = 2 * m - 1
     node_centroids = np.vstack([centers, np.zeros((m - 1, centers.shape[1]))])
     node_sizes = np.concatenate([weights, linkage[:, 3]])
+    x = _dendrogram_x(linkage, m)
+    leaf_x_from = np.concatenate([x[:m], np.zeros(m - 1)])
+    leaf_x_to = np.concatenate([x[:m], np.zeros(m - 1)])
     for row in range(m - 1):
-        left, right = int(linkage[row, 0]), int(linkage[row, 1])
-        node_centroids[m + row] = (
+        left, right, node = int(linkage[row, 0]), int(linkage[row, 1]), m + row
+        node_centroids[node] = (
             node_sizes[left] * node_centroids[left] + node_sizes[right] * node_centroids[right]
-        ) / node_sizes[m + row]
-
-    leaf_clusters = cut_linkage(linkage, n_clusters)
-    leaf_sizes = np.bincount(leaf_clusters, weights=weights, minlength=n_clusters)
-    order = sorted(range(n_clusters), key=lambda c: (-leaf_sizes[c], c))
-    rank_of = {cluster: rank + 1 for rank, cluster in enumerate(order)}
-    node_cluster = np.full(n_nodes, -1, dtype=np.int64)
-    node_cluster[:m] = [rank_of[c] for c in leaf_clusters]
-    for row in range(m - 1):
-        left, right = int(linkage[row, 0]), int(linkage[row, 1])
-        if node_cluster[left] == node_cluster[right] and node_cluster[left] > 0:
-            node_cluster[m + row] = node_cluster[left]
-    is_root = np.zeros(n_nodes, dtype=bool)
-    has_parent_in_cluster = np.zeros(n_nodes, dtype=bool)
-    for row in range(m - 1):
-        if node_cluster[m + row] > 0:
-            has_parent_in_cluster[int(linkage[row, 0])] = True
-            has_parent_in_cluster[int(linkage[row, 1])] = True
-    is_root = (node_cluster > 0) & ~has_parent_in_cluster
+        ) / node_sizes[node]
+        leaf_x_from[node] = min(leaf_x_from[left], leaf_x_from[right])
+        leaf_x_to[node] = max(leaf_x_to[left], leaf_x_to[right])
 
     frame = pd.DataFrame(node_centroids, columns=matrix.feature_names)
     left_child = np.concatenate([np.full(m, -1), linkage[:, 0]]).astype(np.int64)
@@ -237,9 +226,9 @@ def hierarchical_tree(
         "merge_order": pd.array([None] * m + list(range(1, m)), dtype="Int64"),
         "fit_customers": node_sizes.round().astype(np.int64),
         "is_leaf": np.arange(n_nodes) < m,
-        "dendrogram_x": _dendrogram_x(linkage, m),
-        "cluster_index": pd.array(np.where(node_cluster > 0, node_cluster, None), dtype="Int64"),
-        "is_cluster_root": is_root,
+        "dendrogram_x": x,
+        "leaf_x_from": leaf_x_from.astype(np.int64),
+        "leaf_x_to": leaf_x_to.astype(np.int64),
     })
     return pd.concat([meta, frame], axis=1)
 
@@ -270,7 +259,6 @@ def hierarchical_k_diagnostics(
     *,
     k_min: int,
     k_max: int,
-    chosen_k: int,
     silhouette_sample_size: int = 5000,
     random_state: int = 42,
 ) -> pd.DataFrame:
@@ -279,8 +267,9 @@ def hierarchical_k_diagnostics(
     Each fit row belongs to its nearest leaf (micro-cluster) of ``tree`` (as
     returned by :func:`hierarchical_tree`); cutting the tree at k then labels
     every row. Returns one row per k: ``k``, ``inertia``, ``silhouette``,
-    ``calinski_harabasz``, ``davies_bouldin``, ``is_chosen``,
-    ``fit_customers``.
+    ``calinski_harabasz``, ``davies_bouldin``, ``fit_customers``. Which k is
+    used is decided in SQL (the k chosen for KMeans), so this can run while
+    KMeans is still choosing.
     """
     matrix = to_feature_matrix(table)
     leaves = tree[tree["is_leaf"]].sort_values("node_id")
@@ -300,7 +289,6 @@ def hierarchical_k_diagnostics(
             "k": k,
             "inertia": within_cluster_sum_of_squares(matrix.values, labels),
             **quality,
-            "is_chosen": k == chosen_k,
             "fit_customers": matrix.n_customers,
         })
     return pd.DataFrame(rows)

@@ -15,7 +15,14 @@ kmeans as (
 
 hierarchical as (
 
-    select * from {{ ref('ml_hierarchical_k_selection') }}
+    select
+        diagnostics.*,
+        diagnostics.k = chosen.k as is_chosen
+    from {{ ref('ml_hierarchical_k_selection') }} as diagnostics
+    cross join (
+        select k from {{ ref('ml_kmeans_k_selection') }}
+        where is_chosen
+    ) as chosen
 
 ),
 

@@ -14,6 +14,12 @@ tree as (
 
 ),
 
+cut as (
+
+    select * from {{ ref('ml_hierarchical_cut') }}
+
+),
+
 numbering as (
 
     select * from {{ ref('ml_cluster_numbering') }}
@@ -31,6 +37,7 @@ select
     cast(tree.is_leaf as boolean) as is_leaf,
     cast(tree.dendrogram_x as double) as dendrogram_x,
     cast(numbering.cluster_id as integer) as cluster_id,
-    cast(tree.is_cluster_root as boolean) as is_cluster_root
+    cast(coalesce(cut.is_cluster_root, false) as boolean) as is_cluster_root
 from tree
-left join numbering on tree.cluster_index = numbering.cluster_index
+left join cut on tree.node_id = cut.node_id
+left join numbering on cut.cluster_index = numbering.cluster_index
