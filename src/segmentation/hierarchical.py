@@ -17,7 +17,7 @@ import pyarrow as pa
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_argmin
 
-from segmentation.diagnostics import cluster_quality, within_cluster_sum_of_squares
+from segmentation.diagnostics import ClusterQuality, within_cluster_sum_of_squares
 from segmentation.matrix import to_feature_matrix
 
 
@@ -278,13 +278,13 @@ def hierarchical_k_diagnostics(
     linkage = linkage.to_numpy(dtype=np.float64)
     leaf_of_row = pairwise_distances_argmin(matrix.values, leaves[matrix.feature_names].to_numpy())
     m = len(leaves)
+    quality_of = ClusterQuality(
+        matrix.values, silhouette_sample_size=silhouette_sample_size, random_state=random_state
+    )
     rows = []
     for k in range(k_min, min(k_max, m) + 1):
         labels = cut_linkage(linkage, k)[leaf_of_row]
-        quality = cluster_quality(
-            matrix.values, labels,
-            silhouette_sample_size=silhouette_sample_size, random_state=random_state,
-        )
+        quality = quality_of(labels)
         rows.append({
             "k": k,
             "inertia": within_cluster_sum_of_squares(matrix.values, labels),

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 from sklearn.cluster import KMeans
 
-from segmentation.diagnostics import cluster_quality
+from segmentation.diagnostics import ClusterQuality
 from segmentation.k_selection import choose_k
 from segmentation.matrix import FeatureMatrix, to_feature_matrix
 
@@ -67,15 +67,15 @@ def kmeans_models(
     matrix = to_feature_matrix(table)
     n_distinct = len(np.unique(matrix.values, axis=0))
     ks = candidate_ks(n_distinct, k_min, k_max, n_clusters)
+    quality_of = ClusterQuality(
+        matrix.values, silhouette_sample_size=silhouette_sample_size, random_state=random_state
+    )
     per_k = []
     centroid_frames = []
     for k in ks:
         model = fit_kmeans(matrix.values, k, random_state=random_state, n_init=n_init)
         labels = model.labels_
-        quality = cluster_quality(
-            matrix.values, labels,
-            silhouette_sample_size=silhouette_sample_size, random_state=random_state,
-        )
+        quality = quality_of(labels)
         per_k.append({"k": k, "inertia": float(model.inertia_), **quality})
         centroid_frames.append(_centroid_frame(matrix, model.cluster_centers_, labels, k))
     diagnostics = pd.DataFrame(per_k)
