@@ -8,6 +8,7 @@
 select
     order_id,
     customer_id,
+    customer_key,
     order_date,
     amount,
     coalesce(quantity, 1) as quantity,

@@ -30,9 +30,8 @@ orders as (
 
 accepted_customers as (
 
-    select customer_id
-    from {{ ref('int_customers_validated') }}
-    where rejection_reason is null
+    select customer_id, customer_key
+    from {{ ref('int_customers_cleaned') }}
 
 ),
 
@@ -73,7 +72,7 @@ with_customer as (
 
     select
         typed.*,
-        accepted_customers.customer_id is not null as has_known_customer
+        accepted_customers.customer_key
     from typed
     left join accepted_customers
         on typed.customer_id = accepted_customers.customer_id
@@ -85,6 +84,7 @@ final as (
     select
         order_id,
         customer_id,
+        customer_key,
         order_date,
         amount,
         case when quantity > 0 then quantity end as quantity,
@@ -96,10 +96,12 @@ final as (
             when order_date is null and raw_order_date is null
                 then 'missing order_date'
             when order_date is null then 'unparseable order_date'
-            when order_date > {{ dbt.current_timestamp() }} then 'order_date in the future'
+            -- Compared as dates: the clock is cast once, not every order line.
+            when order_date > cast({{ dbt.current_timestamp() }} as date)
+                then 'order_date in the future'
             when amount is null and raw_amount is null then 'missing amount'
             when amount is null then 'non-numeric amount'
-            when not has_known_customer then 'unknown customer_id'
+            when customer_key is null then 'unknown customer_id'
         end as rejection_reason,
         case
             when raw_quantity is not null and not coalesce(quantity > 0, false)
@@ -123,6 +125,7 @@ final as (
 select
     order_id,
     customer_id,
+    customer_key,
     order_date,
     amount,
     quantity,

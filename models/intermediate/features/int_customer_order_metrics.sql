@@ -10,6 +10,8 @@
       net_revenue      gross minus refunds, never below 0 (the monetary value)
       return_rate      orders with a return line / all orders
       cadence          mean days between first and last purchase, per gap
+    Lines are grouped by the integer customer_key, not the text id: a third
+    cheaper at 20M lines; the id is joined back per customer.
     Recency needs as_of_date and is computed in int_customer_features, so this
     model (the one pass over every order line) does not wait for the date.
 -#}
@@ -25,7 +27,7 @@ orders as (
 
     -- An order's lines may disagree on the date; its first line dates it.
     select
-        customer_id,
+        customer_key,
         order_id,
         count(*) as accepted_order_lines,
         min({{ in_as_of_window('order_date') }}) as order_date,
@@ -35,14 +37,14 @@ orders as (
         sum({{ in_as_of_window('case when amount < 0 then -amount else 0 end', '0') }}) as refunded_amount,
         sum({{ in_as_of_window('case when is_purchase_line then quantity else 0 end', '0') }}) as units
     from order_lines
-    group by customer_id, order_id
+    group by customer_key, order_id
 
 ),
 
 per_customer as (
 
     select
-        customer_id,
+        customer_key,
         sum(accepted_order_lines) as accepted_order_lines,
         -- An order with no line in the window has no date.
         sum(case when order_date is not null then 1 else 0 end) as total_orders,
@@ -58,12 +60,18 @@ per_customer as (
         min(order_date) as first_order_date,
         max(order_date) as last_order_date
     from orders
-    group by customer_id
+    group by customer_key
+
+),
+
+customers as (
+
+    select customer_id, customer_key from {{ ref('int_customers_cleaned') }}
 
 )
 
 select
-    customer_id,
+    customers.customer_id,
     accepted_order_lines,
     total_orders,
     frequency,
@@ -94,3 +102,4 @@ select
                 / (frequency - 1)
     end as purchase_cadence_days
 from per_customer
+inner join customers on per_customer.customer_key = customers.customer_key
