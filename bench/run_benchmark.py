@@ -10,7 +10,7 @@ For each size (number of customers) this script
    ``run_results.json``;
 3. runs ``bench/notebook_baseline.py`` (pandas + scikit-learn) on the same
    files, as a second measured subprocess;
-4. writes ``bench/results/benchmark-<date>.md`` and ``.json`` and prints the
+4. writes ``bench/results/benchmark-<date>-<commit>.md`` and ``.json`` and prints the
    markdown.
 
 Each subprocess is measured for wall time, CPU time and peak resident memory.
@@ -593,7 +593,9 @@ def main(argv: list[str] | None = None) -> int:
     report["finished_at"] = dt.datetime.now().isoformat(timespec="seconds")
     markdown = render_markdown(report)
     args.results_dir.mkdir(parents=True, exist_ok=True)
-    stem = args.results_dir / f"benchmark-{report['date']}"
+    # Date and commit in the name: a second run the same day keeps the first.
+    commit = report["machine"]["git_commit"] or "nogit"
+    stem = args.results_dir / f"benchmark-{report['date']}-{commit}"
     _write_atomically(stem.with_suffix(".md"), markdown)
     _write_atomically(stem.with_suffix(".json"), json.dumps(report, indent=2) + "\n")
     print()
