@@ -9,6 +9,9 @@
       - the adjective from the strongest other driver that has one
         ("High-Income"), so names read "High-Income Big Spenders";
       - no driver at all: "Mainstream Customers";
+      - a team may name an archetype itself: segment_playbook's
+        segment_name_override, when set, replaces the generated name of every
+        segment of that archetype (ml_segment_archetypes);
       - a name already taken by a lower segment_id gets " 2", " 3", ...
     The description lists the top three drivers in plain words.
 -#}
@@ -89,6 +92,19 @@ adjectives as (
 
 ),
 
+name_overrides as (
+
+    select
+        archetypes.segment_id,
+        playbook.segment_name_override
+    from {{ ref('ml_segment_archetypes') }} as archetypes
+    inner join {{ ref('segment_playbook') }} as playbook
+        on archetypes.archetype = playbook.archetype
+    where playbook.segment_name_override is not null
+        and trim(playbook.segment_name_override) <> ''
+
+),
+
 descriptions as (
 
     select
@@ -105,6 +121,8 @@ base_names as (
     select
         segments.segment_id,
         case
+            when name_overrides.segment_name_override is not null
+                then trim(name_overrides.segment_name_override)
             when nouns.noun is null and adjectives.adjective is null then 'Mainstream Customers'
             when nouns.noun is null then {{ dbt.concat(['adjectives.adjective', "' Customers'"]) }}
             when adjectives.adjective is null then nouns.noun
@@ -119,6 +137,7 @@ base_names as (
     left join nouns on segments.segment_id = nouns.segment_id
     left join adjectives on segments.segment_id = adjectives.segment_id
     left join descriptions on segments.segment_id = descriptions.segment_id
+    left join name_overrides on segments.segment_id = name_overrides.segment_id
 
 ),
 

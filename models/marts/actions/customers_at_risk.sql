@@ -1,0 +1,71 @@
+{#-
+    Retention list: valuable customers whose time since their last purchase
+    has grown well past their own usual gap between orders, most revenue at
+    stake first. A customer is listed when
+      - they have at least two purchases (so a usual gap exists),
+      - their RFM monetary score is at least var('at_risk_min_monetary_score')
+        (default 4: the top two fifths by revenue), and
+      - recency_days > var('at_risk_gap_multiple') (default 2) x their mean
+        days between purchases.
+    Revenue at stake is what the customer has been worth per year:
+    net revenue / tenure in years (at least one month of tenure).
+-#}
+{%- set gap_multiple = var('at_risk_gap_multiple', 2) | float %}
+{%- set min_monetary_score = var('at_risk_min_monetary_score', 4) | int %}
+
+with
+
+customers as (
+
+    select * from {{ ref('dim_customer_segments') }}
+
+),
+
+rfm as (
+
+    select customer_id, monetary_score, rfm_segment from {{ ref('customer_rfm') }}
+
+),
+
+candidates as (
+
+    select
+        customers.customer_id,
+        customers.segment_id,
+        customers.segment_name,
+        rfm.rfm_segment,
+        rfm.monetary_score,
+        customers.recency_days,
+        customers.purchase_cadence_days,
+        customers.recency_days / customers.purchase_cadence_days as gap_ratio,
+        customers.frequency,
+        customers.monetary,
+        customers.tenure_days,
+        customers.monetary * 365.25
+            / (case when customers.tenure_days > 30 then customers.tenure_days else 30 end)
+            as revenue_at_stake_per_year
+    from customers
+    inner join rfm on customers.customer_id = rfm.customer_id
+    where customers.frequency >= 2
+        and customers.purchase_cadence_days > 0
+        and rfm.monetary_score >= {{ min_monetary_score }}
+        and customers.recency_days > {{ gap_multiple }} * customers.purchase_cadence_days
+
+)
+
+select
+    cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+    cast(
+        row_number() over (order by revenue_at_stake_per_year desc, customer_id) as integer
+    ) as risk_rank,
+    cast(segment_id as integer) as segment_id,
+    cast(segment_name as {{ dbt.type_string() }}) as segment_name,
+    cast(rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+    cast(recency_days as integer) as recency_days,
+    cast(round(purchase_cadence_days, 2) as double) as usual_gap_days,
+    cast(round(gap_ratio, 3) as double) as gap_ratio,
+    cast(frequency as integer) as frequency,
+    cast(monetary as double) as monetary,
+    cast(tenure_days as integer) as tenure_days,
+    cast(round(revenue_at_stake_per_year, 2) as double) as revenue_at_stake_per_year
+from candidates

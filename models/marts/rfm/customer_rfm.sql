@@ -1,0 +1,95 @@
+{#-
+    The marketer's standard RFM segmentation, one row per accepted customer.
+    Each of recency, frequency and monetary is scored 1-5 by quintile of rank,
+    5 best (most recent, most orders, most revenue):
+        score = 1 + floor(5 * (rank - 1) / customers)
+    where rank is SQL rank(): customers with the same value share a rank and
+    so a score, and the result does not depend on row order. Customers
+    without a purchase are scored like everyone else on their features
+    (recency from signup, frequency and monetary 0), so a fresh sign-up reads
+    as new and an old one as lost. The frequency-monetary score is the mean
+    of F and M rounded half up; the named segment comes from the seed
+    rfm_segment_map (recency score x frequency-monetary score ranges), which a
+    team can edit.
+-#}
+
+with
+
+customers as (
+
+    select
+        customer_id,
+        segment_id,
+        segment_name,
+        has_purchases,
+        recency_days,
+        frequency,
+        monetary
+    from {{ ref('dim_customer_segments') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        count(*) over () as customers,
+        -- Unknown recency counts as the least recent.
+        rank() over (order by recency_days desc nulls first) as recency_rank,
+        rank() over (order by frequency) as frequency_rank,
+        rank() over (order by monetary) as monetary_rank
+    from customers
+
+),
+
+scored as (
+
+    select
+        *,
+        cast(1 + floor(5.0 * (recency_rank - 1) / customers) as integer) as recency_score,
+        cast(1 + floor(5.0 * (frequency_rank - 1) / customers) as integer) as frequency_score,
+        cast(1 + floor(5.0 * (monetary_rank - 1) / customers) as integer) as monetary_score
+    from ranked
+
+),
+
+with_fm as (
+
+    select
+        *,
+        cast(floor((frequency_score + monetary_score) / 2.0 + 0.5) as integer) as fm_score
+    from scored
+
+),
+
+segment_map as (
+
+    select * from {{ ref('rfm_segment_map') }}
+
+)
+
+select
+    cast(with_fm.customer_id as {{ dbt.type_string() }}) as customer_id,
+    cast(with_fm.recency_score as integer) as recency_score,
+    cast(with_fm.frequency_score as integer) as frequency_score,
+    cast(with_fm.monetary_score as integer) as monetary_score,
+    cast(with_fm.fm_score as integer) as fm_score,
+    cast(
+        {{ dbt.concat([
+            dbt.safe_cast('with_fm.recency_score', dbt.type_string()),
+            dbt.safe_cast('with_fm.frequency_score', dbt.type_string()),
+            dbt.safe_cast('with_fm.monetary_score', dbt.type_string()),
+        ]) }} as {{ dbt.type_string() }}
+    ) as rfm_cell,
+    cast(segment_map.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+    cast(segment_map.description as {{ dbt.type_string() }}) as rfm_segment_description,
+    cast(with_fm.has_purchases as boolean) as has_purchases,
+    cast(with_fm.recency_days as integer) as recency_days,
+    cast(with_fm.frequency as integer) as frequency,
+    cast(with_fm.monetary as double) as monetary,
+    cast(with_fm.segment_id as integer) as segment_id,
+    cast(with_fm.segment_name as {{ dbt.type_string() }}) as segment_name
+from with_fm
+left join segment_map
+    on with_fm.recency_score between segment_map.recency_score_min and segment_map.recency_score_max
+    and with_fm.fm_score between segment_map.fm_score_min and segment_map.fm_score_max

@@ -1,0 +1,111 @@
+{#-
+    The archetype of each segment of the primary method: the kind of group it
+    is for marketing (champions, lapsed, new, price-sensitive, ...), from its
+    drivers and two seeds a team can edit:
+      segment_archetype_rules  archetype, feature_name, direction: every rule
+                               of an archetype must hold, i.e. the segment sits
+                               at least var('segment_name_min_deviation') sd
+                               from the population on that feature, that way;
+      segment_playbook         archetype_priority: when several archetypes
+                               match, the lowest number wins.
+    No archetype matches: 'mainstream'. The rules that matched are recorded.
+-#}
+{%- set min_deviation = var('segment_name_min_deviation', 0.5) | float %}
+
+with
+
+deviations as (
+
+    select * from {{ ref('ml_segment_feature_deviations') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('segment_archetype_rules') }}
+
+),
+
+playbook as (
+
+    select * from {{ ref('segment_playbook') }}
+
+),
+
+segments as (
+
+    select cluster_id as segment_id
+    from {{ ref('ml_cluster_numbering') }}
+    where method = '{{ var("primary_method", "kmeans") }}'
+
+),
+
+rules_per_archetype as (
+
+    select archetype, count(*) as rules
+    from rules
+    group by archetype
+
+),
+
+rule_checks as (
+
+    -- One row per (segment, archetype rule) that holds.
+    select
+        segments.segment_id,
+        rules.archetype,
+        rules.feature_name,
+        rules.direction,
+        deviations.standardized_difference
+    from segments
+    cross join rules
+    inner join deviations
+        on segments.segment_id = deviations.segment_id
+        and rules.feature_name = deviations.feature_name
+    where
+        (rules.direction = 'high' and deviations.standardized_difference >= {{ min_deviation }})
+        or (rules.direction = 'low' and deviations.standardized_difference <= -{{ min_deviation }})
+
+),
+
+matches as (
+
+    select
+        rule_checks.segment_id,
+        rule_checks.archetype,
+        {{ dbt.listagg(
+            dbt.concat(['rule_checks.feature_name', "' '", 'rule_checks.direction']),
+            "', '",
+            'order by rule_checks.feature_name',
+        ) }} as matched_rule
+    from rule_checks
+    inner join rules_per_archetype
+        on rule_checks.archetype = rules_per_archetype.archetype
+    group by rule_checks.segment_id, rule_checks.archetype, rules_per_archetype.rules
+    having count(*) = rules_per_archetype.rules
+
+),
+
+ranked as (
+
+    select
+        matches.segment_id,
+        matches.archetype,
+        matches.matched_rule,
+        row_number() over (
+            partition by matches.segment_id
+            order by playbook.archetype_priority, matches.archetype
+        ) as match_rank
+    from matches
+    inner join playbook on matches.archetype = playbook.archetype
+
+)
+
+select
+    segments.segment_id,
+    coalesce(ranked.archetype, 'mainstream') as archetype,
+    coalesce(ranked.matched_rule, 'no archetype rule holds') as matched_rule
+from segments
+left join ranked
+    on segments.segment_id = ranked.segment_id
+    and ranked.match_rank = 1

@@ -1,0 +1,133 @@
+"""Drivers, archetypes, recommendations and RFM on builds with known structure."""
+
+from __future__ import annotations
+
+import pytest
+
+from dbt_helpers import DbtBuild
+
+
+def require_success(build: DbtBuild) -> None:
+    assert build.succeeded, build.describe()
+
+
+def segment_of_planted_group(build: DbtBuild) -> dict[str, int]:
+    """Planted group name -> the segment most of its customers landed in."""
+    names = {0: "champions", 1: "lapsed", 2: "mid", 3: "big_single"}
+    dim = build.query("select customer_id, segment_id from dim_customer_segments")
+    joined = build.info["truth"].merge(dim, on="customer_id", validate="1:1")
+    majority = joined.groupby("truth")["segment_id"].agg(lambda s: s.mode().iloc[0])
+    assert majority.is_unique, "two planted groups share a segment"
+    return {names[group]: int(segment) for group, segment in majority.items()}
+
+
+# The feature each behaviour group was planted on (demo_data._PLANTED_BEHAVIOUR).
+PLANTED_DRIVERS = {
+    "champions": ("frequency", "high"),
+    "lapsed": ("recency_days", "high"),
+    "mid": ("return_rate", "high"),
+    "big_single": ("avg_order_value", "high"),
+}
+
+
+@pytest.mark.parametrize("group", sorted(PLANTED_DRIVERS))
+def test_top_drivers_are_the_planted_features(build_planted_company, group):
+    require_success(build_planted_company)
+    segment = segment_of_planted_group(build_planted_company)[group]
+    top = build_planted_company.query(
+        "select feature_name, direction from segment_drivers "
+        "where segment_id = ? and driver_rank <= 3", [segment])
+    assert tuple(PLANTED_DRIVERS[group]) in set(top.itertuples(index=False, name=None)), top
+
+
+@pytest.mark.parametrize("group, words", [
+    ("champions", ("Regulars", "Frequent")),
+    ("lapsed", ("Lapsed",)),
+    ("mid", ("Return",)),
+    ("big_single", ("Big-Ticket", "Big-Basket")),
+])
+def test_names_describe_the_planted_groups(build_planted_company, group, words):
+    require_success(build_planted_company)
+    segment = segment_of_planted_group(build_planted_company)[group]
+    name = build_planted_company.query(
+        "select segment_name from segment_profiles where segment_id = ?", [segment]).iloc[0, 0]
+    assert any(word in name for word in words), name
+
+
+@pytest.mark.parametrize("group, archetype", [
+    ("champions", "champions"),
+    ("lapsed", "lapsed"),
+    ("mid", "return_prone"),
+])
+def test_archetypes_and_actions_follow_the_drivers(build_planted_company, group, archetype):
+    require_success(build_planted_company)
+    segment = segment_of_planted_group(build_planted_company)[group]
+    row = build_planted_company.query(
+        "select * from segment_recommendations where segment_id = ?", [segment]).iloc[0]
+    assert row["archetype"] == archetype, row.to_dict()
+    playbook = build_planted_company.table("segment_playbook").set_index("archetype")
+    assert row["action"] == playbook.loc[archetype, "action"]
+
+
+def test_drivers_effect_size_is_eta_squared(build_planted_company):
+    """eta squared recomputed in pandas from the customer dimension."""
+    require_success(build_planted_company)
+    dim = build_planted_company.table("dim_customer_segments")
+    drivers = build_planted_company.table("segment_drivers")
+    for feature in ["recency_days", "frequency", "avg_order_value"]:
+        values = dim[feature].astype(float)
+        grand_mean = values.mean()
+        groups = values.groupby(dim["segment_id"])
+        between = (groups.size() * (groups.mean() - grand_mean) ** 2).sum()
+        expected = between / ((values - grand_mean) ** 2).sum()
+        got = drivers.loc[drivers["feature_name"] == feature, "eta_squared"]
+        assert got.nunique() == 1
+        assert got.iloc[0] == pytest.approx(expected, abs=1e-5)
+
+
+@pytest.mark.parametrize("case", ["planted_company", "demo_a", "no_orders"])
+def test_every_segment_and_customer_is_covered(request, case):
+    build: DbtBuild = request.getfixturevalue(f"build_{case}")
+    require_success(build)
+    profiles = build.table("segment_profiles")
+    recommendations = build.table("segment_recommendations")
+    assert sorted(recommendations["segment_id"]) == sorted(profiles["segment_id"])
+    assert recommendations[["action", "archetype", "matched_rule"]].notna().all().all()
+    assert recommendations["segment_name"].is_unique
+    drivers = build.table("segment_drivers")
+    ranked = drivers[drivers["driver_rank"].notna()]
+    assert set(ranked["segment_id"]) == set(profiles["segment_id"])
+    rfm = build.table("customer_rfm")
+    dim = build.table("dim_customer_segments")
+    assert sorted(rfm["customer_id"]) == sorted(dim["customer_id"])
+    assert rfm["rfm_segment"].notna().all()
+    crosstab = build.table("segment_rfm_crosstab")
+    assert crosstab["customers"].sum() == len(dim)
+
+
+def test_rfm_scores_are_balanced_quintiles_on_the_demo(build_demo_a):
+    require_success(build_demo_a)
+    rfm = build_demo_a.table("customer_rfm")
+    shares = rfm["recency_score"].value_counts(normalize=True)
+    assert sorted(shares.index) == [1, 2, 3, 4, 5]
+    assert shares.between(0.15, 0.25).all(), shares  # recency has few ties
+    standard = {"Champions", "Loyal Customers", "Potential Loyalists", "New Customers",
+                "Promising", "Need Attention", "About to Sleep", "At Risk",
+                "Can't Lose Them", "Hibernating", "Lost"}
+    assert set(rfm["rfm_segment"]) <= standard
+
+
+def test_customers_at_risk_are_overdue_and_valuable(build_demo_a):
+    require_success(build_demo_a)
+    at_risk = build_demo_a.table("customers_at_risk").sort_values("risk_rank")
+    assert len(at_risk) > 0
+    assert (at_risk["recency_days"] > 2 * at_risk["usual_gap_days"] - 1e-9).all()
+    assert at_risk["revenue_at_stake_per_year"].is_monotonic_decreasing
+    rfm = build_demo_a.table("customer_rfm").set_index("customer_id")
+    assert (rfm.loc[at_risk["customer_id"], "monetary_score"] >= 4).all()
+    # Nobody who qualifies is missing.
+    dim = build_demo_a.table("dim_customer_segments").set_index("customer_id")
+    qualifies = dim[(dim["frequency"] >= 2) & (dim["purchase_cadence_days"] > 0)
+                    & (dim["recency_days"] > 2 * dim["purchase_cadence_days"])]
+    qualifies = qualifies[rfm.loc[qualifies.index, "monetary_score"] >= 4]
+    assert set(qualifies.index) == set(at_risk["customer_id"])
