@@ -6,9 +6,20 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+from sklearn.metrics import (
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    pairwise_distances,
+    silhouette_score,
+)
 
-from segmentation.diagnostics import ClusterQuality, cluster_quality, within_cluster_sum_of_squares
+from segmentation.diagnostics import (
+    ClusterQuality,
+    cluster_quality,
+    davies_bouldin,
+    silhouette_from_distances,
+    within_cluster_sum_of_squares,
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +69,36 @@ def test_within_cluster_sum_of_squares_is_kmeans_inertia(values):
     model = KMeans(n_clusters=4, n_init=1, random_state=0).fit(values)
     assert within_cluster_sum_of_squares(values, model.labels_) == pytest.approx(model.inertia_,
                                                                                  rel=1e-6)
+
+
+@pytest.mark.parametrize("k", [2, 3, 5, 8])
+def test_davies_bouldin_equals_scikit_learn(values, k):
+    labels = KMeans(n_clusters=k, n_init=1, random_state=0).fit(values).labels_
+    assert davies_bouldin(values, labels) == pytest.approx(davies_bouldin_score(values, labels),
+                                                           rel=1e-9)
+
+
+def test_davies_bouldin_with_sparse_labels_and_coincident_centres():
+    values = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0], [1.0, 1.0]])
+    labels = np.array([3, 3, 7, 7])  # label values need not be 0..k-1
+    assert davies_bouldin(values, labels) == pytest.approx(davies_bouldin_score(values, labels))
+    same = np.array([[1.0, 1.0]] * 4)
+    assert davies_bouldin(same, np.array([0, 0, 1, 1])) == pytest.approx(
+        davies_bouldin_score(same, np.array([0, 0, 1, 1])))
+
+
+@pytest.mark.parametrize("k", [2, 4, 7])
+def test_silhouette_from_distances_equals_scikit_learn(values, k):
+    labels = KMeans(n_clusters=k, n_init=1, random_state=0).fit(values).labels_
+    distances = pairwise_distances(values)
+    assert silhouette_from_distances(distances, labels) == pytest.approx(
+        silhouette_score(distances, labels, metric="precomputed"), rel=1e-9)
+
+
+def test_silhouette_singletons_score_zero_and_one_cluster_is_nan():
+    values = np.array([[0.0], [0.1], [5.0], [9.0]])
+    labels = np.array([0, 0, 1, 2])  # clusters 1 and 2 are singletons
+    distances = pairwise_distances(values)
+    assert silhouette_from_distances(distances, labels) == pytest.approx(
+        silhouette_score(values, labels))
+    assert np.isnan(silhouette_from_distances(distances, np.zeros(4, dtype=int)))

@@ -31,16 +31,29 @@ assignments as (
 
 ),
 
+segment_means as (
+
+    -- One pass over the customers; the result (segments x features) is
+    -- unpivoted below, where it is small.
+    select
+        assignments.segment_id
+        {%- for name in numeric_inputs %},
+        round(avg(scaled.{{ name }}), 6) as {{ name }}
+        {%- endfor %}
+    from scaled
+    inner join assignments on scaled.customer_id = assignments.customer_id
+    group by assignments.segment_id
+
+),
+
 deviations as (
 
     {%- for name in numeric_inputs %}
     select
-        assignments.segment_id,
+        segment_id,
         '{{ name }}' as feature_name,
-        round(avg(scaled.{{ name }}), 6) as standardized_difference
-    from scaled
-    inner join assignments on scaled.customer_id = assignments.customer_id
-    group by assignments.segment_id
+        {{ name }} as standardized_difference
+    from segment_means
     {{ 'union all' if not loop.last }}
     {%- else %}
     select

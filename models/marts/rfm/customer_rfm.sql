@@ -62,9 +62,26 @@ with_fm as (
 
 ),
 
+scores as (
+
+    select 1 as score union all select 2 union all select 3 union all select 4 union all select 5
+
+),
+
 segment_map as (
 
-    select * from {{ ref('rfm_segment_map') }}
+    -- The map's ranges spread to its 25 cells, so customers join on equality
+    -- (a range join per customer costs a second at 1M customers).
+    select
+        recency.score as recency_score,
+        fm.score as fm_score,
+        rfm_segment_map.rfm_segment,
+        rfm_segment_map.description
+    from scores as recency
+    cross join scores as fm
+    inner join {{ ref('rfm_segment_map') }} as rfm_segment_map
+        on recency.score between rfm_segment_map.recency_score_min and rfm_segment_map.recency_score_max
+        and fm.score between rfm_segment_map.fm_score_min and rfm_segment_map.fm_score_max
 
 )
 
@@ -91,5 +108,5 @@ select
     cast(with_fm.segment_name as {{ dbt.type_string() }}) as segment_name
 from with_fm
 left join segment_map
-    on with_fm.recency_score between segment_map.recency_score_min and segment_map.recency_score_max
-    and with_fm.fm_score between segment_map.fm_score_min and segment_map.fm_score_max
+    on with_fm.recency_score = segment_map.recency_score
+    and with_fm.fm_score = segment_map.fm_score

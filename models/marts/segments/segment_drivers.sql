@@ -26,14 +26,43 @@ model_space as (
 
 ),
 
-long_values as (
+-- One pass over the customers per grouping; the small results
+-- (segments x features) are unpivoted afterwards.
+segment_wide as (
+
+    select
+        segment_id
+        {%- for feature in features %},
+        count({{ feature }}) as n_{{ feature }},
+        avg(cast({{ feature }} as {{ dbt.type_float() }})) as mean_{{ feature }}
+        {%- endfor %}
+    from customers
+    group by segment_id
+
+),
+
+population_wide as (
+
+    select
+        {%- for feature in features %}
+        count({{ feature }}) as n_{{ feature }},
+        avg(cast({{ feature }} as {{ dbt.type_float() }})) as mean_{{ feature }},
+        stddev_pop(cast({{ feature }} as {{ dbt.type_float() }})) as sd_{{ feature }}
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+    from customers
+
+),
+
+per_segment as (
 
     {%- for feature in features %}
     select
         segment_id,
         '{{ feature }}' as feature_name,
-        cast({{ feature }} as {{ dbt.type_float() }}) as feature_value
-    from customers
+        n_{{ feature }} as customers_with_value,
+        mean_{{ feature }} as segment_mean
+    from segment_wide
     {{ 'union all' if not loop.last }}
     {%- endfor %}
 
@@ -41,25 +70,15 @@ long_values as (
 
 population as (
 
+    {%- for feature in features %}
     select
-        feature_name,
-        count(feature_value) as customers_with_value,
-        avg(feature_value) as population_mean,
-        stddev_pop(feature_value) as population_sd
-    from long_values
-    group by feature_name
-
-),
-
-per_segment as (
-
-    select
-        segment_id,
-        feature_name,
-        count(feature_value) as customers_with_value,
-        avg(feature_value) as segment_mean
-    from long_values
-    group by segment_id, feature_name
+        '{{ feature }}' as feature_name,
+        n_{{ feature }} as customers_with_value,
+        mean_{{ feature }} as population_mean,
+        sd_{{ feature }} as population_sd
+    from population_wide
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 ),
 
