@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dbt_helpers import DbtBuild
@@ -94,6 +96,9 @@ def test_every_segment_and_customer_is_covered(request, case):
     assert sorted(recommendations["segment_id"]) == sorted(profiles["segment_id"])
     assert recommendations[["action", "archetype", "matched_rule"]].notna().all().all()
     assert recommendations["segment_name"].is_unique
+    rules = build.table("segment_rules")
+    assert sorted(rules["segment_id"]) == sorted(profiles["segment_id"])
+    assert rules["rule"].str.len().gt(0).all()
     drivers = build.table("segment_drivers")
     ranked = drivers[drivers["driver_rank"].notna()]
     assert set(ranked["segment_id"]) == set(profiles["segment_id"])
@@ -131,3 +136,34 @@ def test_customers_at_risk_are_overdue_and_valuable(build_demo_a):
                     & (dim["recency_days"] > 2 * dim["purchase_cadence_days"])]
     qualifies = qualifies[rfm.loc[qualifies.index, "monetary_score"] >= 4]
     assert set(qualifies.index) == set(at_risk["customer_id"])
+
+
+@pytest.mark.parametrize("group", sorted(PLANTED_DRIVERS))
+def test_rules_describe_planted_groups(build_planted_company, group):
+    """Each planted group's rule is precise, covers most of the group, and uses
+    clustering features only (any of them may tell a planted group apart:
+    champions are also the only recent buyers, lapsed the only small baskets)."""
+    require_success(build_planted_company)
+    segment = segment_of_planted_group(build_planted_company)[group]
+    rule = build_planted_company.query(
+        "select * from segment_rules where segment_id = ?", [segment]).iloc[0]
+    assert rule["rule_precision"] >= 0.9 and rule["rule_coverage"] >= 0.8, rule.to_dict()
+    features = {c["feature"] for c in json.loads(rule["rule_conditions"])}
+    clustering = set(build_planted_company.table("ml_feature_scaling")["source_feature"])
+    assert features and features <= clustering, rule["rule"]
+
+
+@pytest.mark.parametrize("case", ["planted_company", "demo_a"])
+def test_method_agreement_is_the_adjusted_rand_index(request, case):
+    from sklearn.metrics import adjusted_rand_score
+
+    build: DbtBuild = request.getfixturevalue(f"build_{case}")
+    require_success(build)
+    assignments = build.table("customer_cluster_assignments").pivot(
+        index="customer_id", columns="method", values="cluster_id")
+    agreement = build.table("cluster_method_agreement")
+    assert len(agreement) == 1  # kmeans x hierarchical
+    row = agreement.iloc[0]
+    assert (row["method_a"], row["method_b"]) == ("hierarchical", "kmeans")
+    expected = adjusted_rand_score(assignments["hierarchical"], assignments["kmeans"])
+    assert row["adjusted_rand_index"] == pytest.approx(expected, abs=1e-6)

@@ -18,6 +18,7 @@ from segmentation.dbt_config import optional_int, required_int
 from segmentation.hierarchical import hierarchical_k_diagnostics, hierarchical_tree
 from segmentation.kmeans import kmeans_models
 from segmentation.projection import pca_loadings
+from segmentation.rules import segment_rules
 
 # Process-wide and once: a per-call context would race between dbt's threads.
 threadpool_limits(limits=1)
@@ -29,4 +30,5 @@ __all__ = [
     "optional_int",
     "pca_loadings",
     "required_int",
+    "segment_rules",
 ]
