@@ -193,6 +193,12 @@ def case_planted_company(input_dir: Path) -> tuple[dict, dict]:
 AS_OF_DATE = "2025-06-30"
 
 
+def case_planted_company_hierarchical(input_dir: Path) -> tuple[dict, dict]:
+    """The planted company with the Ward clusters as the segments (var primary_method)."""
+    dbt_vars, info = case_planted_company(input_dir)
+    return {**dbt_vars, "primary_method": "hierarchical"}, info
+
+
 def case_dirty(input_dir: Path) -> tuple[dict, dict]:
     """A realistic export with every defect make_dirty plants, as CSV.
 
@@ -279,6 +285,7 @@ def case_fail_no_variance(input_dir: Path) -> tuple[dict, dict]:
 CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "planted_customers": case_planted_customers,
     "planted_company": case_planted_company,
+    "planted_company_hierarchical": case_planted_company_hierarchical,
     "dirty": case_dirty,
     "demo_a": case_demo,
     "demo_b": case_demo,

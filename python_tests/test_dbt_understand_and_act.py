@@ -167,3 +167,31 @@ def test_method_agreement_is_the_adjusted_rand_index(request, case):
     assert (row["method_a"], row["method_b"]) == ("hierarchical", "kmeans")
     expected = adjusted_rand_score(assignments["hierarchical"], assignments["kmeans"])
     assert row["adjusted_rand_index"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_planted_segments_are_stable(build_planted_company):
+    require_success(build_planted_company)
+    selection = build_planted_company.table("cluster_k_selection")
+    chosen = selection[selection["is_chosen"]].set_index("method")
+    assert (chosen["stability_ari"] > 0.9).all(), chosen
+    assert selection.loc[~selection["is_chosen"], "stability_ari"].isna().all()
+
+
+def test_primary_method_decides_what_everything_downstream_uses(
+        build_planted_company_hierarchical):
+    """With primary_method: hierarchical, the segments are the Ward clusters and
+    every segment mart follows them."""
+    from sklearn.metrics import adjusted_rand_score
+
+    build = build_planted_company_hierarchical
+    require_success(build)
+    dim = build.table("dim_customer_segments")
+    assert set(dim["segment_method"]) == {"hierarchical"}
+    ward = build.query("select customer_id, cluster_id from customer_cluster_assignments "
+                       "where method = 'hierarchical'")
+    joined = dim.merge(ward, on="customer_id", validate="1:1")
+    assert (joined["segment_id"] == joined["cluster_id"]).all()
+    truth = build.info["truth"].merge(dim, on="customer_id")
+    assert adjusted_rand_score(truth["truth"], truth["segment_id"]) >= 0.9
+    for mart in ["segment_profiles", "segment_recommendations", "segment_rules"]:
+        assert sorted(build.table(mart)["segment_id"]) == sorted(dim["segment_id"].unique())

@@ -19,11 +19,13 @@ from segmentation.hierarchical import hierarchical_k_diagnostics, hierarchical_t
 from segmentation.kmeans import kmeans_models
 from segmentation.projection import pca_loadings
 from segmentation.rules import segment_rules
+from segmentation.stability import cluster_stability
 
 # Process-wide and once: a per-call context would race between dbt's threads.
 threadpool_limits(limits=1)
 
 __all__ = [
+    "cluster_stability",
     "hierarchical_k_diagnostics",
     "hierarchical_tree",
     "kmeans_models",

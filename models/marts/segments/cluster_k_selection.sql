@@ -2,7 +2,8 @@
     One row per (method, k): the diagnostics an analyst reads to judge the
     number of clusters. KMeans chooses k by a vote of the elbow, silhouette,
     Calinski-Harabasz and Davies-Bouldin (or var n_clusters); the Ward tree is
-    cut at the same k so the two methods are comparable.
+    cut at the same k so the two methods are comparable. The chosen k's row
+    also says how stable the clusters are under bootstrap refits.
 -#}
 
 with
@@ -23,6 +24,12 @@ hierarchical as (
         select k from {{ ref('ml_kmeans_k_selection') }}
         where is_chosen
     ) as chosen
+
+),
+
+stability as (
+
+    select * from {{ ref('ml_cluster_stability') }}
 
 ),
 
@@ -57,13 +64,19 @@ unioned as (
 )
 
 select
-    cast(method as {{ dbt.type_string() }}) as method,
-    cast(k as integer) as k,
-    cast(round(inertia, 6) as double) as inertia,
-    cast(round(silhouette, 6) as double) as silhouette,
-    cast(round(calinski_harabasz, 6) as double) as calinski_harabasz,
-    cast(round(davies_bouldin, 6) as double) as davies_bouldin,
-    cast(is_chosen as boolean) as is_chosen,
-    cast(selection_rule as {{ dbt.type_string() }}) as selection_rule,
-    cast(fit_customers as integer) as fit_customers
+    cast(unioned.method as {{ dbt.type_string() }}) as method,
+    cast(unioned.k as integer) as k,
+    cast(round(unioned.inertia, 6) as double) as inertia,
+    cast(round(unioned.silhouette, 6) as double) as silhouette,
+    cast(round(unioned.calinski_harabasz, 6) as double) as calinski_harabasz,
+    cast(round(unioned.davies_bouldin, 6) as double) as davies_bouldin,
+    cast(unioned.is_chosen as boolean) as is_chosen,
+    cast(unioned.selection_rule as {{ dbt.type_string() }}) as selection_rule,
+    cast(unioned.fit_customers as integer) as fit_customers,
+    cast(round(stability.stability_ari, 6) as double) as stability_ari,
+    cast(round(stability.stability_ari_sd, 6) as double) as stability_ari_sd
 from unioned
+left join stability
+    on unioned.method = stability.method
+    and unioned.k = stability.k
+    and unioned.is_chosen

@@ -1,0 +1,83 @@
+"""segmentation.stability: bootstrap agreement of refits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs
+
+from segmentation.stability import (
+    bootstrap_stability,
+    cluster_stability,
+    kmeans_refit,
+    ward_refit,
+)
+
+
+def table_of(values: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(values, columns=[f"f{i}" for i in range(values.shape[1])])
+    frame.insert(0, "customer_id", [f"{i:05d}" for i in range(len(frame))])
+    return frame
+
+
+def centroids_frame(method: str, centres: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(centres, columns=[f"f{i}" for i in range(centres.shape[1])])
+    frame.insert(0, "cluster_index", range(1, len(frame) + 1))
+    frame.insert(0, "method", method)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    values, _ = make_blobs(n_samples=3000, centers=4, n_features=3, cluster_std=0.8,
+                           random_state=5)
+    return values
+
+
+def test_real_clusters_are_stable(blobs):
+    centres = KMeans(n_clusters=4, n_init=4, random_state=0).fit(blobs).cluster_centers_
+    mean, sd = bootstrap_stability(blobs, centres, kmeans_refit, n_bootstraps=5,
+                                   sample_size=1000)
+    assert mean > 0.95 and sd < 0.05
+
+
+def test_clusters_cut_out_of_noise_are_not(blobs):
+    """Uniform noise split into 6 is far less stable than 4 real blobs."""
+    noise = np.random.default_rng(0).uniform(size=(3000, 3))
+    centres = KMeans(n_clusters=6, n_init=1, random_state=0).fit(noise).cluster_centers_
+    noisy, _ = bootstrap_stability(noise, centres, kmeans_refit, n_bootstraps=5,
+                                   sample_size=1000)
+    real_centres = KMeans(n_clusters=4, n_init=4, random_state=0).fit(blobs).cluster_centers_
+    real, _ = bootstrap_stability(blobs, real_centres, kmeans_refit, n_bootstraps=5,
+                                  sample_size=1000)
+    assert noisy < real - 0.1
+
+
+def test_ward_refit_finds_the_blobs(blobs):
+    centres = ward_refit(blobs, 4, seed=0, n_microclusters=100)
+    assert centres.shape == (4, 3)
+    mean, _ = bootstrap_stability(blobs, centres, lambda v, k, s: ward_refit(v, k, s, 100),
+                                  n_bootstraps=3, sample_size=1000)
+    assert mean > 0.9
+
+
+def test_cluster_stability_one_row_per_method_and_deterministic(blobs):
+    centres = KMeans(n_clusters=4, n_init=4, random_state=0).fit(blobs).cluster_centers_
+    centroids = pd.concat([centroids_frame("kmeans", centres),
+                           centroids_frame("hierarchical", centres)])
+    result = cluster_stability(table_of(blobs), centroids, n_bootstraps=3, sample_size=800,
+                               n_microclusters=100)
+    assert result["method"].tolist() == ["hierarchical", "kmeans"]
+    assert (result["k"] == 4).all() and (result["bootstrap_size"] == 800).all()
+    assert result["stability_ari"].between(0.9, 1.0).all()
+    again = cluster_stability(table_of(blobs), centroids, n_bootstraps=3, sample_size=800,
+                              n_microclusters=100)
+    pd.testing.assert_frame_equal(result, again)
+
+
+def test_unknown_method_is_named(blobs):
+    centroids = centroids_frame("dbscan", np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="no refit known for method 'dbscan'"):
+        cluster_stability(table_of(blobs), centroids, n_bootstraps=1)
