@@ -1,7 +1,8 @@
 {#-
-    Scoring in SQL: every customer assigned, for each method, to the nearest
-    stored centroid (Euclidean distance in standardized units; ties go to the
-    lower cluster_index). The fit ran on a sample; this reaches every customer,
+    Scoring in SQL: every customer assigned, for each centroid method
+    (kmeans, hierarchical), to the nearest stored centroid (Euclidean distance
+    in standardized units; ties go to the lower cluster_index), and to the
+    most likely component of the Gaussian mixture (ml_gmm_scores). The fit ran on a sample; this reaches every customer,
     and can score new customers without refitting.
 -#}
 {%- set inputs = model_inputs() %}
@@ -34,6 +35,29 @@ distances as (
     from customers
     cross join centroids
 
+),
+
+centroid_scores as (
+
+    {{ nearest_centroid('distances') | indent(4) }}
+
 )
 
-{{ nearest_centroid('distances') }}
+select
+    customer_id,
+    method,
+    cluster_index,
+    distance_to_centroid,
+    cast(null as {{ dbt.type_float() }}) as membership_probability
+from centroid_scores
+
+union all
+
+-- The Gaussian mixture assigns by posterior probability, not distance.
+select
+    customer_id,
+    method,
+    cluster_index,
+    distance_to_centroid,
+    membership_probability
+from {{ ref('ml_gmm_scores') }}

@@ -15,6 +15,7 @@ one thread each, at 1M customers).
 from threadpoolctl import threadpool_limits
 
 from segmentation.dbt_config import optional_int, required_int
+from segmentation.gmm import gmm_models
 from segmentation.hierarchical import hierarchical_k_diagnostics, hierarchical_tree
 from segmentation.kmeans import kmeans_models
 from segmentation.projection import pca_loadings
@@ -25,6 +26,7 @@ from segmentation.stability import cluster_stability
 threadpool_limits(limits=1)
 
 __all__ = [
+    "gmm_models",
     "cluster_stability",
     "hierarchical_k_diagnostics",
     "hierarchical_tree",

@@ -2,7 +2,8 @@
     One row per (method, k): the diagnostics an analyst reads to judge the
     number of clusters. KMeans chooses k by a vote of the elbow, silhouette,
     Calinski-Harabasz and Davies-Bouldin (or var n_clusters); the Ward tree is
-    cut at the same k so the two methods are comparable. The chosen k's row
+    cut at the same k so the two methods are comparable; the Gaussian
+    mixture's number of components is chosen by the lowest BIC. The chosen k's row
     also says how stable the clusters are under bootstrap refits.
 -#}
 
@@ -27,6 +28,12 @@ hierarchical as (
 
 ),
 
+gmm as (
+
+    select * from {{ ref('ml_gmm_k_selection') }}
+
+),
+
 stability as (
 
     select * from {{ ref('ml_cluster_stability') }}
@@ -44,7 +51,8 @@ unioned as (
         davies_bouldin,
         is_chosen,
         selection_rule,
-        fit_customers
+        fit_customers,
+        cast(null as {{ dbt.type_float() }}) as bic
     from kmeans
 
     union all
@@ -58,8 +66,24 @@ unioned as (
         davies_bouldin,
         is_chosen,
         'tree cut at the k chosen for kmeans' as selection_rule,
-        fit_customers
+        fit_customers,
+        cast(null as {{ dbt.type_float() }}) as bic
     from hierarchical
+
+    union all
+
+    select
+        'gmm' as method,
+        k,
+        inertia,
+        silhouette,
+        calinski_harabasz,
+        davies_bouldin,
+        is_chosen,
+        selection_rule,
+        fit_customers,
+        bic
+    from gmm
 
 )
 
@@ -73,6 +97,7 @@ select
     cast(unioned.is_chosen as boolean) as is_chosen,
     cast(unioned.selection_rule as {{ dbt.type_string() }}) as selection_rule,
     cast(unioned.fit_customers as integer) as fit_customers,
+    cast(round(unioned.bic, 6) as double) as bic,
     cast(round(stability.stability_ari, 6) as double) as stability_ari,
     cast(round(stability.stability_ari_sd, 6) as double) as stability_ari_sd
 from unioned

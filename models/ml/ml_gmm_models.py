@@ -1,0 +1,18 @@
+"""Gaussian mixtures for every candidate k on (a sample of) the fit rows; lowest BIC chosen."""
+
+from segmentation.fit import gmm_models, optional_int, required_int
+
+
+def model(dbt, session):
+    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
+    return gmm_models(
+        sample,
+        k_min=required_int(dbt.config.get("k_min"), "k_min"),
+        k_max=required_int(dbt.config.get("k_max"), "k_max"),
+        n_components=optional_int(dbt.config.get("n_clusters")),
+        sample_size=required_int(dbt.config.get("gmm_sample_size"), "gmm_sample_size"),
+        silhouette_sample_size=required_int(
+            dbt.config.get("silhouette_sample_size"), "silhouette_sample_size"
+        ),
+        random_state=required_int(dbt.config.get("random_seed"), "random_seed"),
+    )

@@ -1,0 +1,86 @@
+{#-
+    Every customer scored against the chosen Gaussian mixture in SQL, with the
+    parameters ml_gmm_models stored (read at compile time):
+        log p(x, c) = ln(weight_c) + log_det_c - d/2 ln(2 pi)
+                      - 1/2 sum_j ( sum_{i <= j} (x_i - mean_ci) * L_cij )^2
+    The customer's component is the most likely one (ties to the lower index);
+    membership_probability is its posterior, p(x, c) / sum over c' of
+    p(x, c'), computed stably from the differences to the largest term.
+    distance_to_centroid is the Euclidean distance to the component mean.
+-#}
+{%- set inputs = model_inputs() %}
+{%- set components = gmm_components() %}
+{%- set d = inputs | length %}
+
+with
+
+customers as (
+
+    select * from {{ ref('ml_customer_features_scaled') }}
+
+),
+
+{% if components %}
+log_joint as (
+
+    select
+        customer_id
+        {%- for c in components %},
+        ln({{ c.weight }}) + {{ c.log_det }} - {{ 0.5 * d * 1.8378770664093453 }} - 0.5 * (
+            {%- for j in range(d) %}
+            {{ '+ ' if not loop.first }}power(
+                {%- for i in range(j + 1) %}
+                {{ '+ ' if not loop.first }}(customers.{{ inputs[i].name }} - ({{ c.means[i] }})) * ({{ c.chol[i ~ '_' ~ j] }})
+                {%- endfor %}
+            , 2)
+            {%- endfor %}
+        ) as log_joint_{{ c.index }},
+        sqrt(
+            {%- for i in range(d) %}
+            {{ '+ ' if not loop.first }}power(customers.{{ inputs[i].name }} - ({{ c.means[i] }}), 2)
+            {%- endfor %}
+        ) as distance_{{ c.index }}
+        {%- endfor %}
+    from customers
+
+),
+
+with_best as (
+
+    select
+        *,
+        greatest({% for c in components %}log_joint_{{ c.index }}{{ ', ' if not loop.last }}{% endfor %}) as best_log_joint
+    from log_joint
+
+)
+
+select
+    customer_id,
+    'gmm' as method,
+    case
+        {%- for c in components %}
+        when log_joint_{{ c.index }} = best_log_joint then {{ c.index }}
+        {%- endfor %}
+    end as cluster_index,
+    case
+        {%- for c in components %}
+        when log_joint_{{ c.index }} = best_log_joint then distance_{{ c.index }}
+        {%- endfor %}
+    end as distance_to_centroid,
+    1.0 / (
+        {%- for c in components %}
+        {{ '+ ' if not loop.first }}exp(log_joint_{{ c.index }} - best_log_joint)
+        {%- endfor %}
+    ) as membership_probability
+from with_best
+{% else %}
+-- Parsing, or no mixture fitted: an empty relation with the same columns.
+select
+    customer_id,
+    'gmm' as method,
+    cast(null as integer) as cluster_index,
+    cast(null as {{ dbt.type_float() }}) as distance_to_centroid,
+    cast(null as {{ dbt.type_float() }}) as membership_probability
+from customers
+where 1 = 0
+{% endif %}
