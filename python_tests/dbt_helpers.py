@@ -199,6 +199,11 @@ def case_planted_company_hierarchical(input_dir: Path) -> tuple[dict, dict]:
     return {**dbt_vars, "primary_method": "hierarchical"}, info
 
 
+def case_demo_mixed(input_dir: Path) -> tuple[dict, dict]:
+    """The demo seeds clustered on behaviour and two categorical attributes."""
+    return {"features": ["recency_days", "frequency", "monetary", "gender", "country"]}, {}
+
+
 def case_dirty(input_dir: Path) -> tuple[dict, dict]:
     """A realistic export with every defect make_dirty plants, as CSV.
 
@@ -289,6 +294,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "dirty": case_dirty,
     "demo_a": case_demo,
     "demo_b": case_demo,
+    "demo_mixed": case_demo_mixed,
     "no_orders": case_no_orders,
     "fail_no_variance": case_fail_no_variance,
     "fail_missing_customers": case_fail_missing_customers,

@@ -233,3 +233,48 @@ def test_gmm_components_do_not_mix_planted_groups(build_planted_company):
                                                        .iloc[0])
     assert (purity >= 0.95).all(), purity
     assert joined["cluster_id"].nunique() >= 4
+
+
+def test_kprototypes_clusters_mixed_data_and_sql_scores_as_the_package(build_demo_mixed):
+    """With gender and country among the features, k-prototypes runs beside
+    one-hot KMeans at the same k, and the SQL scoring picks the prototype the
+    package's distance picks."""
+    from segmentation.kprototypes import _distances
+
+    build = build_demo_mixed
+    require_success(build)
+    prototypes = build.table("ml_kprototypes_models").sort_values("cluster_index")
+    chosen = build.query("select k from cluster_k_selection where method = 'kmeans' "
+                         "and is_chosen").iloc[0, 0]
+    assert len(prototypes) == chosen
+    assignments = build.query("select method, count(*) as n from customer_cluster_assignments "
+                              "group by method").set_index("method")["n"]
+    assert set(assignments.index) == {"kmeans", "hierarchical", "gmm", "kprototypes"}
+    assert assignments.nunique() == 1  # every method assigns every customer
+
+    inputs = build.query("select * from ml_feature_scaling order by feature_position")
+    numeric = inputs.loc[inputs["encoding"] == "numeric", "feature_name"].tolist()
+    scaled = build.table("ml_customer_features_scaled").sort_values("customer_id")
+    features = build.table("int_customer_features").set_index("customer_id").loc[
+        scaled["customer_id"]]
+    categorical = ["gender", "country"]
+    levels = {}
+    for column in categorical:
+        kept = set(inputs.loc[inputs["source_feature"] == column, "category_level"]) - {
+            "__other__", "__missing__"}
+        values = features[column].astype("string")
+        levels[column] = values.where(values.isin(kept), "__other__").fillna("__missing__")
+    codes = {c: {v: i for i, v in enumerate(sorted(set(levels[c]) | set(prototypes[c])))}
+             for c in categorical}
+    customer_codes = np.column_stack([levels[c].map(codes[c]).to_numpy(int) for c in categorical])
+    prototype_codes = np.column_stack([prototypes[c].map(codes[c]).to_numpy(int)
+                                       for c in categorical])
+    distances = _distances(scaled[numeric].to_numpy(float), customer_codes,
+                           prototypes[numeric].to_numpy(float), prototype_codes,
+                           float(prototypes["gamma"].iloc[0]))
+    sql = build.query("select customer_id, cluster_index from ml_kprototypes_scores").set_index(
+        "customer_id").loc[scaled["customer_id"], "cluster_index"].to_numpy()
+    best = distances.min(axis=1, keepdims=True)
+    # The SQL pick is a nearest prototype (ties may go either way in float).
+    picked = distances[np.arange(len(sql)), sql - 1]
+    assert np.allclose(picked, best[:, 0], atol=1e-9)

@@ -91,3 +91,13 @@
     {#- ('a', 'b') for an IN list; lower-cased, quotes escaped. -#}
     ({% for value in values %}'{{ value | lower | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
+
+
+{% macro float_literal(value) %}
+    {#-
+        A fitted number written into SQL as a double. A bare literal such as
+        -10.000000000000013 is a DECIMAL to DuckDB, and products of such
+        literals overflow; the cast keeps the arithmetic in floating point.
+    -#}
+    cast({{ '%.17g' | format(value | float) }} as {{ dbt.type_float() }})
+{%- endmacro %}

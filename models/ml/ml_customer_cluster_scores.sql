@@ -1,8 +1,10 @@
 {#-
     Scoring in SQL: every customer assigned, for each centroid method
     (kmeans, hierarchical), to the nearest stored centroid (Euclidean distance
-    in standardized units; ties go to the lower cluster_index), and to the
-    most likely component of the Gaussian mixture (ml_gmm_scores). The fit ran on a sample; this reaches every customer,
+    in standardized units; ties go to the lower cluster_index), to the
+    nearest k-prototype when categorical features are clustered on
+    (ml_kprototypes_scores), and to the most likely component of the
+    Gaussian mixture (ml_gmm_scores). The fit ran on a sample; this reaches every customer,
     and can score new customers without refitting.
 -#}
 {%- set inputs = model_inputs() %}
@@ -50,6 +52,17 @@ select
     distance_to_centroid,
     cast(null as {{ dbt.type_float() }}) as membership_probability
 from centroid_scores
+
+union all
+
+-- k-prototypes (only when categorical features are clustered on).
+select
+    customer_id,
+    method,
+    cluster_index,
+    distance_to_centroid,
+    cast(null as {{ dbt.type_float() }}) as membership_probability
+from {{ ref('ml_kprototypes_scores') }}
 
 union all
 

@@ -26,18 +26,18 @@ log_joint as (
     select
         customer_id
         {%- for c in components %},
-        ln({{ c.weight }}) + {{ c.log_det }} - {{ 0.5 * d * 1.8378770664093453 }} - 0.5 * (
+        ln({{ float_literal(c.weight) }}) + {{ float_literal(c.log_det) }} - {{ float_literal(0.5 * d * 1.8378770664093453) }} - 0.5 * (
             {%- for j in range(d) %}
             {{ '+ ' if not loop.first }}power(
                 {%- for i in range(j + 1) %}
-                {{ '+ ' if not loop.first }}(customers.{{ inputs[i].name }} - ({{ c.means[i] }})) * ({{ c.chol[i ~ '_' ~ j] }})
+                {{ '+ ' if not loop.first }}(customers.{{ inputs[i].name }} - {{ float_literal(c.means[i]) }}) * {{ float_literal(c.chol[i ~ '_' ~ j]) }}
                 {%- endfor %}
             , 2)
             {%- endfor %}
         ) as log_joint_{{ c.index }},
         sqrt(
             {%- for i in range(d) %}
-            {{ '+ ' if not loop.first }}power(customers.{{ inputs[i].name }} - ({{ c.means[i] }}), 2)
+            {{ '+ ' if not loop.first }}power(customers.{{ inputs[i].name }} - {{ float_literal(c.means[i]) }}, 2)
             {%- endfor %}
         ) as distance_{{ c.index }}
         {%- endfor %}

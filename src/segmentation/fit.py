@@ -18,6 +18,7 @@ from segmentation.dbt_config import optional_int, required_int
 from segmentation.gmm import gmm_models
 from segmentation.hierarchical import hierarchical_k_diagnostics, hierarchical_tree
 from segmentation.kmeans import kmeans_models
+from segmentation.kprototypes import kprototypes
 from segmentation.projection import pca_loadings
 from segmentation.rules import segment_rules
 from segmentation.stability import cluster_stability
@@ -31,6 +32,7 @@ __all__ = [
     "hierarchical_k_diagnostics",
     "hierarchical_tree",
     "kmeans_models",
+    "kprototypes",
     "optional_int",
     "pca_loadings",
     "required_int",

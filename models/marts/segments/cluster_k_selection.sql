@@ -34,6 +34,17 @@ gmm as (
 
 ),
 
+kprototypes as (
+
+    select
+        max(cluster_index) as k,
+        max(cost) as cost,
+        max(fit_customers) as fit_customers
+    from {{ ref('ml_kprototypes_models') }}
+    having count(*) > 0
+
+),
+
 stability as (
 
     select * from {{ ref('ml_cluster_stability') }}
@@ -84,6 +95,22 @@ unioned as (
         fit_customers,
         bic
     from gmm
+
+    union all
+
+    select
+        'kprototypes' as method,
+        k,
+        cost as inertia,
+        cast(null as {{ dbt.type_float() }}) as silhouette,
+        cast(null as {{ dbt.type_float() }}) as calinski_harabasz,
+        cast(null as {{ dbt.type_float() }}) as davies_bouldin,
+        true as is_chosen,
+        'the k chosen for kmeans; categories as categories (inertia: k-prototypes cost)'
+            as selection_rule,
+        fit_customers,
+        cast(null as {{ dbt.type_float() }}) as bic
+    from kprototypes
 
 )
 
