@@ -184,9 +184,18 @@ def case_planted_customers(input_dir: Path) -> tuple[dict, dict]:
 def case_planted_company(input_dir: Path) -> tuple[dict, dict]:
     """4 planted behaviour groups, customers and orders as parquet, default features."""
     customers, orders, labels = generate_planted_company(150, random_state=1)
+    truth = pd.DataFrame({"customer_id": customers["customer_id"].to_pylist(), "truth": labels})
+    # A few ids arrive padded with spaces, in both files (exports do that):
+    # staging trims them, so they still join and come out as given, unpadded.
+    padded = set(truth["customer_id"].iloc[:5])
+
+    def pad(table: pa.Table, column: str) -> pa.Table:
+        values = [f" {v}  " if v in padded else v for v in table[column].to_pylist()]
+        return table.set_column(table.column_names.index(column), column, pa.array(values))
+
+    customers, orders = pad(customers, "customer_id"), pad(orders, "customer_id")
     write_table(customers, input_dir / "customers.parquet", file_format="parquet")
     write_table(orders, input_dir / "orders.parquet", file_format="parquet")
-    truth = pd.DataFrame({"customer_id": customers["customer_id"].to_pylist(), "truth": labels})
     return {"input_dir": str(input_dir)}, {"truth": truth}
 
 

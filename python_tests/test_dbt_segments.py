@@ -165,3 +165,14 @@ def test_customers_only_input_has_no_behaviour(build_no_orders, column):
     dim = build_no_orders.table("dim_customer_segments")
     assert (dim[column] == 0).all()
     assert not dim["has_purchases"].any()
+
+
+def test_planted_company_padded_ids_are_trimmed_and_still_join(build_planted_company):
+    """dbt_helpers pads five customer ids with spaces in both Parquet files:
+    they come out unpadded, with their orders, and nothing is quarantined."""
+    require_success(build_planted_company)
+    padded = build_planted_company.info["truth"]["customer_id"].iloc[:5].tolist()
+    dim = build_planted_company.table("dim_customer_segments").set_index("customer_id")
+    assert set(padded) <= set(dim.index)
+    assert (dim.loc[padded, "frequency"] > 0).all()
+    assert build_planted_company.query("select count(*) from quarantined_rows").iloc[0, 0] == 0
