@@ -22,12 +22,7 @@ scaled as (
 
 assignments as (
 
-    select scores.customer_id, numbering.cluster_id as segment_id
-    from {{ ref('ml_customer_cluster_scores') }} as scores
-    inner join {{ ref('ml_cluster_numbering') }} as numbering
-        on scores.method = numbering.method
-        and scores.cluster_index = numbering.cluster_index
-    where scores.method = '{{ var("primary_method", "kmeans") }}'
+    select customer_id, segment_id from {{ ref('ml_primary_segment_assignments') }}
 
 ),
 

@@ -56,26 +56,29 @@ pair_sums as (
 
 ),
 
-sizes_a as (
+cluster_pairs as (
 
-    select method_a, method_b, sum(size_pairs) as size_pairs
-    from (
-        select method_a, method_b, cluster_a, sum(customers) * (sum(customers) - 1) / 2.0 as size_pairs
-        from cells
-        group by method_a, method_b, cluster_a
-    ) as per_cluster
-    group by method_a, method_b
+    -- C(size, 2) of every cluster of either method of the pair.
+    select method_a, method_b, 'a' as side, sum(customers) * (sum(customers) - 1) / 2.0 as size_pairs
+    from cells
+    group by method_a, method_b, cluster_a
+
+    union all
+
+    select method_a, method_b, 'b' as side, sum(customers) * (sum(customers) - 1) / 2.0 as size_pairs
+    from cells
+    group by method_a, method_b, cluster_b
 
 ),
 
-sizes_b as (
+size_sums as (
 
-    select method_a, method_b, sum(size_pairs) as size_pairs
-    from (
-        select method_a, method_b, cluster_b, sum(customers) * (sum(customers) - 1) / 2.0 as size_pairs
-        from cells
-        group by method_a, method_b, cluster_b
-    ) as per_cluster
+    select
+        method_a,
+        method_b,
+        sum(case when side = 'a' then size_pairs else 0 end) as size_pairs_a,
+        sum(case when side = 'b' then size_pairs else 0 end) as size_pairs_b
+    from cluster_pairs
     group by method_a, method_b
 
 ),
@@ -87,14 +90,12 @@ terms as (
         pair_sums.method_b,
         pair_sums.customers,
         pair_sums.index_pairs,
-        sizes_a.size_pairs * sizes_b.size_pairs
+        size_sums.size_pairs_a * size_sums.size_pairs_b
             / (pair_sums.customers * (pair_sums.customers - 1) / 2.0) as expected_pairs,
-        (sizes_a.size_pairs + sizes_b.size_pairs) / 2.0 as maximum_pairs
+        (size_sums.size_pairs_a + size_sums.size_pairs_b) / 2.0 as maximum_pairs
     from pair_sums
-    inner join sizes_a
-        on pair_sums.method_a = sizes_a.method_a and pair_sums.method_b = sizes_a.method_b
-    inner join sizes_b
-        on pair_sums.method_a = sizes_b.method_a and pair_sums.method_b = sizes_b.method_b
+    inner join size_sums
+        on pair_sums.method_a = size_sums.method_a and pair_sums.method_b = size_sums.method_b
 
 )
 
