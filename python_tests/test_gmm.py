@@ -78,3 +78,30 @@ def test_bic_still_falling_at_the_largest_k_takes_the_knee():
     assert rule.startswith("knee of the BIC curve over k = 2..10")
     assert choose_components(ks, bics[::-1].copy(), None) == (2, "lowest BIC over k = 2..10")
     assert choose_components(ks, bics, 6) == (6, "var n_clusters = 6")
+
+
+def test_em_started_from_kmeans_centroids_reaches_the_planted_mixture():
+    """Started from the KMeans solution at each k, EM still finds the planted
+    components (and the same optimum as scikit-learn's own start); a KMeans
+    group too small for a covariance falls back to that start."""
+    from segmentation.kmeans import kmeans_models
+
+    frame, labels = blob_table()
+    kmeans = kmeans_models(frame, k_min=2, k_max=6)
+    started = gmm_models(frame, k_min=2, k_max=6, kmeans_centroids=kmeans)
+    per_k = started.drop_duplicates("k").set_index("k")
+    assert per_k.index[per_k["is_chosen"]].tolist() == [3]
+    chosen = started[started["is_chosen"]].sort_values("component_index")
+    values = frame[["f1", "f2", "f3"]].to_numpy()
+    assert adjusted_rand_score(labels, log_joint(values, chosen, ["f1", "f2", "f3"])
+                               .argmax(axis=1)) > 0.95
+    default_start = gmm_models(frame, k_min=2, k_max=6)
+    assert per_k.loc[3, "log_likelihood"] == pytest.approx(
+        default_start.drop_duplicates("k").set_index("k").loc[3, "log_likelihood"], rel=1e-6)
+
+    # A centroid far from every row leaves its group empty: default start.
+    lonely = kmeans[kmeans["k"] == 3].copy()
+    lonely.loc[lonely.index[0], ["f1", "f2", "f3"]] = 1e6
+    fallback = gmm_models(frame, k_min=3, k_max=3, kmeans_centroids=lonely)
+    assert fallback["log_likelihood"].iloc[0] == pytest.approx(
+        per_k.loc[3, "log_likelihood"], rel=1e-6)

@@ -1,10 +1,16 @@
-"""Gaussian mixtures for every candidate k on (a sample of) the fit rows; lowest BIC chosen."""
+"""Gaussian mixtures for every candidate k on (a sample of) the fit rows; lowest BIC chosen.
+
+Each k's EM starts from the KMeans solution at that k (ml_kmeans_models), so
+the mixture refines the KMeans segments; it also means this fit runs after
+KMeans, which the segment marts wait for, rather than competing with it.
+"""
 
 from segmentation.fit import gmm_models, optional_int, required_int
 
 
 def model(dbt, session):
     sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
+    kmeans = dbt.ref("ml_kmeans_models").order("k, cluster_index").df()
     return gmm_models(
         sample,
         k_min=required_int(dbt.config.get("k_min"), "k_min"),
@@ -15,4 +21,5 @@ def model(dbt, session):
             dbt.config.get("silhouette_sample_size"), "silhouette_sample_size"
         ),
         random_state=required_int(dbt.config.get("random_seed"), "random_seed"),
+        kmeans_centroids=kmeans,
     )

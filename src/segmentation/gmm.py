@@ -24,16 +24,59 @@ from segmentation.kmeans import candidate_ks
 from segmentation.matrix import to_feature_matrix
 
 
-def fit_gmm(values: np.ndarray, k: int, *, random_state: int) -> GaussianMixture:
-    """Full-covariance mixture of k components, k-means initialised, seeded.
+# A small ridge on every covariance (see fit_gmm).
+REG_COVAR = 1e-4
 
-    A small ridge on the covariances (reg_covar) keeps one-hot or capped
-    features from making a component singular.
+
+def fit_gmm(
+    values: np.ndarray, k: int, *, random_state: int, centroids: np.ndarray | None = None
+) -> GaussianMixture:
+    """Full-covariance mixture of k components, seeded.
+
+    EM starts from ``centroids`` (k x d, the KMeans solution at the same k)
+    when given and usable: each row goes to its nearest centroid and the
+    components start as those groups' weights, means and covariances. Otherwise
+    scikit-learn's own single k-means start is used. A small ridge on the
+    covariances (reg_covar) keeps one-hot or capped features from making a
+    component singular.
     """
+    start = _start_from_centroids(values, centroids) if centroids is not None else None
+    if start is None:
+        return GaussianMixture(
+            n_components=k, covariance_type="full", n_init=1, reg_covar=REG_COVAR,
+            max_iter=200, random_state=random_state,
+        ).fit(values)
+    weights, means, precisions = start
     return GaussianMixture(
-        n_components=k, covariance_type="full", n_init=1, reg_covar=1e-4,
+        n_components=k, covariance_type="full", n_init=1, reg_covar=REG_COVAR,
         max_iter=200, random_state=random_state,
+        # The three starts below replace whatever init_params computes;
+        # random_from_data is the one that costs nothing.
+        init_params="random_from_data",
+        weights_init=weights, means_init=means, precisions_init=precisions,
     ).fit(values)
+
+
+
+def _start_from_centroids(
+    values: np.ndarray, centroids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Weights, means and precision matrices of the groups formed by assigning
+    every row to its nearest centroid; None when a group is too small to have
+    a covariance (fewer rows than features + 1)."""
+    k, d = centroids.shape
+    squared = ((values[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    labels = squared.argmin(axis=1)
+    sizes = np.bincount(labels, minlength=k)
+    if sizes.min() < d + 1:
+        return None
+    means = np.stack([values[labels == c].mean(axis=0) for c in range(k)])
+    precisions = np.stack([
+        np.linalg.inv(np.cov(values[labels == c], rowvar=False, bias=True).reshape(d, d)
+                      + REG_COVAR * np.eye(d))
+        for c in range(k)
+    ])
+    return sizes / sizes.sum(), means, precisions
 
 
 def gmm_models(
@@ -45,9 +88,15 @@ def gmm_models(
     sample_size: int = 20000,
     silhouette_sample_size: int = 5000,
     random_state: int = 42,
+    kmeans_centroids: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Fit a mixture for every k in range on (a sample of) ``table``; the lowest
     BIC wins unless ``n_components`` forces k.
+
+    ``kmeans_centroids`` (one row per (k, cluster_index) with one column per
+    feature, as ``kmeans_models`` returns) starts each k's EM from the KMeans
+    solution at that k, so the mixture refines the KMeans segments rather than
+    searching again from a single random start.
 
     Returns one row per (k, component_index): ``weight``, ``log_det``, the
     component mean (one column per feature, the table's names), the precision
@@ -73,7 +122,8 @@ def gmm_models(
     )
     per_k, frames = [], []
     for k in ks:
-        model = fit_gmm(values, k, random_state=random_state)
+        model = fit_gmm(values, k, random_state=random_state,
+                        centroids=_centroids_at(kmeans_centroids, k, matrix.feature_names))
         labels = model.predict(values)
         per_k.append({
             "k": k,
@@ -91,6 +141,17 @@ def gmm_models(
     diagnostics["selection_rule"] = rule
     diagnostics["fit_customers"] = values.shape[0]
     return pd.concat(frames, ignore_index=True).merge(diagnostics, on="k", how="left")
+
+
+def _centroids_at(
+    kmeans_centroids: pd.DataFrame | None, k: int, feature_names: list[str]
+) -> np.ndarray | None:
+    if kmeans_centroids is None:
+        return None
+    at_k = kmeans_centroids[kmeans_centroids["k"] == k].sort_values("cluster_index")
+    if len(at_k) != k:
+        return None
+    return at_k[feature_names].to_numpy(dtype=float)
 
 
 def choose_components(
