@@ -215,7 +215,8 @@ def test_gmm_scored_in_sql_as_the_package_scores_it(build_planted_company):
     joint = log_joint(scaled[names].to_numpy(float), components, names)
     posterior = np.exp(joint - joint.max(axis=1, keepdims=True))
     posterior /= posterior.sum(axis=1, keepdims=True)
-    scores = build.query("select * from ml_gmm_scores").set_index("customer_id").loc[
+    scores = build.query(
+        "select * from ml_customer_cluster_scores where method = 'gmm'").set_index("customer_id").loc[
         scaled["customer_id"]]
     assert (scores["cluster_index"].to_numpy() == joint.argmax(axis=1) + 1).all()
     np.testing.assert_allclose(scores["membership_probability"], posterior.max(axis=1),

@@ -1,112 +1,37 @@
 {#-
-    The marketer's standard RFM segmentation, one row per accepted customer.
-    Each of recency, frequency and monetary is scored 1-5 by quintile of rank,
-    5 best (most recent, most orders, most revenue):
-        score = 1 + floor(5 * (rank - 1) / customers)
-    where rank is SQL rank(): customers with the same value share a rank and
-    so a score, and the result does not depend on row order. Customers
-    without a purchase are scored like everyone else on their features
-    (recency from signup, frequency and monetary 0), so a fresh sign-up reads
-    as new and an old one as lost. The frequency-monetary score is the mean
-    of F and M rounded half up; the named segment comes from the seed
-    rfm_segment_map (recency score x frequency-monetary score ranges), which a
-    team can edit.
+    The marketer's standard RFM segmentation, one row per accepted customer:
+    the scores and named segment of int_customer_rfm_scores (quintiles of
+    rank, 5 best; segment from the editable seed rfm_segment_map) beside the
+    customer's cluster segment, so RFM and clusters can be read together.
 -#}
-
 with
 
 customers as (
 
-    select
-        customer_id,
-        segment_id,
-        segment_name,
-        has_purchases,
-        recency_days,
-        frequency,
-        monetary
-    from {{ ref('dim_customer_segments') }}
+    select * from {{ ref('dim_customer_segments') }}
 
 ),
 
-ranked as (
+rfm as (
 
-    select
-        *,
-        count(*) over () as customers,
-        -- Unknown recency counts as the least recent.
-        rank() over (order by recency_days desc nulls first) as recency_rank,
-        rank() over (order by frequency) as frequency_rank,
-        rank() over (order by monetary) as monetary_rank
-    from customers
-
-),
-
-scored as (
-
-    select
-        *,
-        cast(1 + floor(5.0 * (recency_rank - 1) / customers) as integer) as recency_score,
-        cast(1 + floor(5.0 * (frequency_rank - 1) / customers) as integer) as frequency_score,
-        cast(1 + floor(5.0 * (monetary_rank - 1) / customers) as integer) as monetary_score
-    from ranked
-
-),
-
-with_fm as (
-
-    select
-        *,
-        cast(floor((frequency_score + monetary_score) / 2.0 + 0.5) as integer) as fm_score
-    from scored
-
-),
-
-scores as (
-
-    select 1 as score union all select 2 union all select 3 union all select 4 union all select 5
-
-),
-
-segment_map as (
-
-    -- The map's ranges spread to its 25 cells, so customers join on equality
-    -- (a range join per customer costs a second at 1M customers).
-    select
-        recency.score as recency_score,
-        fm.score as fm_score,
-        rfm_segment_map.rfm_segment,
-        rfm_segment_map.description
-    from scores as recency
-    cross join scores as fm
-    inner join {{ ref('rfm_segment_map') }} as rfm_segment_map
-        on recency.score between rfm_segment_map.recency_score_min and rfm_segment_map.recency_score_max
-        and fm.score between rfm_segment_map.fm_score_min and rfm_segment_map.fm_score_max
+    select * from {{ ref('int_customer_rfm_scores') }}
 
 )
 
 select
-    cast(with_fm.customer_id as {{ dbt.type_string() }}) as customer_id,
-    cast(with_fm.recency_score as integer) as recency_score,
-    cast(with_fm.frequency_score as integer) as frequency_score,
-    cast(with_fm.monetary_score as integer) as monetary_score,
-    cast(with_fm.fm_score as integer) as fm_score,
-    cast(
-        {{ dbt.concat([
-            dbt.safe_cast('with_fm.recency_score', dbt.type_string()),
-            dbt.safe_cast('with_fm.frequency_score', dbt.type_string()),
-            dbt.safe_cast('with_fm.monetary_score', dbt.type_string()),
-        ]) }} as {{ dbt.type_string() }}
-    ) as rfm_cell,
-    cast(segment_map.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
-    cast(segment_map.description as {{ dbt.type_string() }}) as rfm_segment_description,
-    cast(with_fm.has_purchases as boolean) as has_purchases,
-    cast(with_fm.recency_days as integer) as recency_days,
-    cast(with_fm.frequency as integer) as frequency,
-    cast(with_fm.monetary as double) as monetary,
-    cast(with_fm.segment_id as integer) as segment_id,
-    cast(with_fm.segment_name as {{ dbt.type_string() }}) as segment_name
-from with_fm
-left join segment_map
-    on with_fm.recency_score = segment_map.recency_score
-    and with_fm.fm_score = segment_map.fm_score
+    cast(customers.customer_id as {{ dbt.type_string() }}) as customer_id,
+    cast(rfm.recency_score as integer) as recency_score,
+    cast(rfm.frequency_score as integer) as frequency_score,
+    cast(rfm.monetary_score as integer) as monetary_score,
+    cast(rfm.fm_score as integer) as fm_score,
+    cast(rfm.rfm_cell as {{ dbt.type_string() }}) as rfm_cell,
+    cast(rfm.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+    cast(rfm.rfm_segment_description as {{ dbt.type_string() }}) as rfm_segment_description,
+    cast(customers.has_purchases as boolean) as has_purchases,
+    cast(customers.recency_days as integer) as recency_days,
+    cast(customers.frequency as integer) as frequency,
+    cast(customers.monetary as double) as monetary,
+    cast(customers.segment_id as integer) as segment_id,
+    cast(customers.segment_name as {{ dbt.type_string() }}) as segment_name
+from customers
+inner join rfm on customers.customer_id = rfm.customer_id
