@@ -48,20 +48,35 @@ numeric_values as (
 
     {%- for feature in numeric_features %}
     select
+        '{{ feature.name }}' as feature_name,
+        cast({{ feature.name }} as {{ dbt.type_float() }}) as raw_value
+    from {{ feature.relation }}
+    {{ 'union all' if not loop.last }}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as feature_name,
+        cast(null as {{ dbt.type_float() }}) as raw_value
+    where 1 = 0
+    {%- endfor %}
+
+),
+
+-- One row per numeric feature: its metadata without scanning any values.
+numeric_catalog as (
+
+    {%- for feature in numeric_features %}
+    select
         {{ loop.index }} as feature_position,
         '{{ feature.name }}' as feature_name,
         '{{ feature.source }}' as source_feature,
-        '{{ feature.family }}' as feature_family,
-        cast({{ feature.name }} as {{ dbt.type_float() }}) as raw_value
-    from {{ feature.relation }}
+        '{{ feature.family }}' as feature_family
     {{ 'union all' if not loop.last }}
     {%- else %}
     select
         0 as feature_position,
         cast(null as {{ dbt.type_string() }}) as feature_name,
         cast(null as {{ dbt.type_string() }}) as source_feature,
-        cast(null as {{ dbt.type_string() }}) as feature_family,
-        cast(null as {{ dbt.type_float() }}) as raw_value
+        cast(null as {{ dbt.type_string() }}) as feature_family
     where 1 = 0
     {%- endfor %}
 
@@ -81,10 +96,7 @@ medians as (
 imputed as (
 
     select
-        numeric_values.feature_position,
         numeric_values.feature_name,
-        numeric_values.source_feature,
-        numeric_values.feature_family,
         coalesce(numeric_values.raw_value, medians.impute_value) as feature_value
     from numeric_values
     inner join medians on numeric_values.feature_name = medians.feature_name
@@ -145,25 +157,25 @@ skewness as (
 
 numeric_parameters as (
 
-    select distinct
-        imputed.feature_position,
-        imputed.feature_name,
-        imputed.source_feature,
-        imputed.feature_family,
+    select
+        numeric_catalog.feature_position,
+        numeric_catalog.feature_name,
+        numeric_catalog.source_feature,
+        numeric_catalog.feature_family,
         medians.impute_value,
         medians.customers_imputed,
         caps.lower_cap,
         caps.upper_cap,
         round(skewness.skewness, 6) as skewness,
         (
-            imputed.feature_family in ('money', 'count')
+            numeric_catalog.feature_family in ('money', 'count')
             and skewness.skewness > {{ var('log_transform_skewness') | float }}
             and caps.lower_cap >= 0
         ) as is_log_transformed
-    from imputed
-    inner join medians on imputed.feature_name = medians.feature_name
-    inner join caps on imputed.feature_name = caps.feature_name
-    inner join skewness on imputed.feature_name = skewness.feature_name
+    from numeric_catalog
+    inner join medians on numeric_catalog.feature_name = medians.feature_name
+    inner join caps on numeric_catalog.feature_name = caps.feature_name
+    inner join skewness on numeric_catalog.feature_name = skewness.feature_name
 
 ),
 
