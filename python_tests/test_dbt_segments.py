@@ -176,3 +176,10 @@ def test_planted_company_padded_ids_are_trimmed_and_still_join(build_planted_com
     assert set(padded) <= set(dim.index)
     assert (dim.loc[padded, "frequency"] > 0).all()
     assert build_planted_company.query("select count(*) from quarantined_rows").iloc[0, 0] == 0
+
+
+def test_customers_only_input_has_empty_cross_sell_marts(build_no_orders):
+    """Without orders there are no categories: the cross-sell marts exist, empty."""
+    require_success(build_no_orders)
+    for mart in ("segment_category_affinity", "customer_next_category"):
+        assert build_no_orders.query(f"select count(*) as n from {mart}")["n"].iloc[0] == 0

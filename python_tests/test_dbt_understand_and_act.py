@@ -279,3 +279,52 @@ def test_kprototypes_clusters_mixed_data_and_sql_scores_as_the_package(build_dem
     # The SQL pick is a nearest prototype (ties may go either way in float).
     picked = distances[np.arange(len(sql)), sql - 1]
     assert np.allclose(picked, best[:, 0], atol=1e-9)
+
+
+# --------------------------------------------------------------------------- cross-selling
+
+def test_each_segment_leans_to_the_category_its_group_was_planted_with(build_planted_company):
+    """Each planted group buys one category in 55% of its lines: that category
+    has the highest revenue lift (affinity_rank 1) in the group's segment."""
+    from segmentation.demo_data import PLANTED_FAVOURITE_CATEGORIES
+
+    build = build_planted_company
+    require_success(build)
+    segments = segment_of_planted_group(build)
+    affinity = build.table("segment_category_affinity")
+    groups = ("champions", "lapsed", "mid", "big_single")
+    for group, favourite in zip(groups, PLANTED_FAVOURITE_CATEGORIES):
+        top = affinity[(affinity["segment_id"] == segments[group])
+                       & (affinity["affinity_rank"] == 1)]
+        assert top["category"].tolist() == [favourite], (group, affinity)
+        # Champions carry most of all revenue, so the overall share leans to
+        # their category too and their lift is the smallest (about 1.35).
+        assert top["revenue_lift"].iloc[0] > 1.25
+    # Shares add up: each segment's revenue shares sum to 1, buyers never
+    # exceed the segment, and every (segment, category) pair is present.
+    sums = affinity.groupby("segment_id")["revenue_share"].sum()
+    assert np.allclose(sums[sums > 0], 1.0, atol=1e-5)
+    assert len(affinity) == affinity["segment_id"].nunique() * affinity["category"].nunique()
+
+
+def test_next_categories_are_unbought_and_the_segments_most_bought(build_planted_company):
+    """Checked against the raw orders: a customer is never offered a category
+    they bought, and offers follow the segment's penetration order."""
+    import pyarrow.parquet as pq
+
+    build = build_planted_company
+    require_success(build)
+    orders = pq.read_table(build.work_dir / "input" / "orders.parquet").to_pandas()
+    orders["customer_id"] = orders["customer_id"].str.strip()
+    purchases = orders[(orders["amount"] > 0) & (orders["status"].fillna("completed")
+                                                 .str.lower() == "completed")]
+    bought = set(zip(purchases["customer_id"], purchases["category"].str.lower()))
+    offers = build.table("customer_next_category")
+    assert len(offers) > 0
+    assert not any((c, k) in bought for c, k in zip(offers["customer_id"], offers["category"]))
+    assert offers.groupby("customer_id")["recommendation_rank"].apply(
+        lambda r: sorted(r) == list(range(1, len(r) + 1))).all()
+    # Within a customer, a later offer is never more popular in the segment.
+    ordered = offers.sort_values(["customer_id", "recommendation_rank"])
+    assert (ordered.groupby("customer_id")["segment_penetration"].diff().dropna() <= 0).all()
+    assert offers["recommendation_rank"].max() <= 3

@@ -75,6 +75,10 @@ class _Persona(NamedTuple):
 
 
 _UNIFORM_CATEGORIES = (1 / 7,) * 7
+# generate_planted_company: the category each group (champions, lapsed, mid,
+# big_single) buys in _FAVOURITE_SHARE of its order lines.
+PLANTED_FAVOURITE_CATEGORIES = ("electronics", "grocery", "fashion", "home")
+_FAVOURITE_SHARE = 0.55
 _PERSONAS = (
     _Persona("champion", 0.10, 3.0, (0, 0), (0, 30), (365, 730), 120.0, 0.04,
              (0.20, 0.20, 0.15, 0.12, 0.13, 0.10, 0.10), 38, 95, 80),
@@ -548,8 +552,10 @@ def generate_planted_company(
     returned; 3 big_single: 200-320 days, one order of ~1200. Only "mid"
     returns anything and nothing is cancelled, so recency, order count,
     revenue, average order value and return rate all separate the groups.
-    Demographics carry no group signal. Calendar: DEFAULT_START_DATE to
-    DEFAULT_END_DATE.
+    Demographics carry no group signal. Each group buys one category in more
+    than half its order lines (PLANTED_FAVOURITE_CATEGORIES), the others
+    evenly, so cross-selling has a planted answer. Calendar: DEFAULT_START_DATE
+    to DEFAULT_END_DATE.
 
     Returns
     -------
@@ -591,7 +597,10 @@ def generate_planted_company(
     customer_factor = rng.lognormal(0.0, 0.1, n)
     order_value = (per_customer("order_value")[order_customer] * customer_factor[order_customer]
                    * rng.lognormal(0.0, 0.15, order_customer.shape[0]))
-    category_probs = np.tile(_UNIFORM_CATEGORIES, (len(_PLANTED_BEHAVIOUR), 1))
+    category_probs = np.full((len(_PLANTED_BEHAVIOUR), len(CATEGORIES)),
+                             (1 - _FAVOURITE_SHARE) / (len(CATEGORIES) - 1))
+    for group, favourite in enumerate(PLANTED_FAVOURITE_CATEGORIES):
+        category_probs[group, CATEGORIES.index(favourite)] = _FAVOURITE_SHARE
     lines = _order_lines(rng, order_value, returned, labels[order_customer], category_probs)
 
     customers = _customers_table(customer_ids, start, signup_day, demo)
