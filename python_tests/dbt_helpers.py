@@ -278,6 +278,11 @@ def case_fail_column_map(input_dir: Path) -> tuple[dict, dict]:
             "column_map": {"customers": {"annual_income": "Yearly Income"}}}, {}
 
 
+def case_fail_unknown_method(input_dir: Path) -> tuple[dict, dict]:
+    _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
+    return {"input_dir": str(input_dir), "primary_method": "k-means"}, {}
+
+
 def case_fail_too_few_customers(input_dir: Path) -> tuple[dict, dict]:
     customers, _ = generate_planted_customers(1, 3, random_state=0)
     write_table(customers, input_dir / "customers.csv", file_format="csv")
@@ -310,6 +315,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_missing_amount": case_fail_missing_amount,
     "fail_unknown_feature": case_fail_unknown_feature,
     "fail_column_map": case_fail_column_map,
+    "fail_unknown_method": case_fail_unknown_method,
     "fail_too_few_customers": case_fail_too_few_customers,
 }
 

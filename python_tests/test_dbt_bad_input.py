@@ -31,6 +31,11 @@ def test_unknown_feature_is_named(build_fail_unknown_feature):
                          "unknown feature 'loyalty_points'", "Known features:")
 
 
+def test_unknown_primary_method_is_named(build_fail_unknown_method):
+    assert_fails_cleanly(build_fail_unknown_method, "var primary_method=k-means",
+                         "kmeans, hierarchical, gmm, dbscan, kprototypes")
+
+
 def test_column_map_naming_an_absent_column(build_fail_column_map):
     build = build_fail_column_map
     assert_fails_cleanly(build, "Yearly Income", "has no column",
@@ -48,7 +53,7 @@ def test_explicit_feature_without_variance_is_named(build_fail_no_variance):
 
 
 INPUT_ERROR_CASES = ["fail_missing_customers", "fail_missing_amount", "fail_unknown_feature",
-                     "fail_column_map", "fail_too_few_customers"]
+                     "fail_column_map", "fail_too_few_customers", "fail_unknown_method"]
 
 
 @pytest.fixture(params=INPUT_ERROR_CASES)

@@ -56,7 +56,7 @@ def test_demo_build_is_clean_and_complete(demo_builds):
     assignments = build.query(
         "select method, count(*) as n, count(distinct customer_id) as ids "
         "from customer_cluster_assignments group by method order by method")
-    assert assignments["method"].tolist() == ["gmm", "hierarchical", "kmeans"]
+    assert assignments["method"].tolist() == ["dbscan", "gmm", "hierarchical", "kmeans"]
     assert (assignments["n"] == customers).all() and (assignments["ids"] == customers).all()
 
 

@@ -165,7 +165,8 @@ def test_method_agreement_is_the_adjusted_rand_index(request, case):
     agreement = build.table("cluster_method_agreement")
     pairs = {(row.method_a, row.method_b): row.adjusted_rand_index
              for row in agreement.itertuples()}
-    assert set(pairs) == {("gmm", "hierarchical"), ("gmm", "kmeans"), ("hierarchical", "kmeans")}
+    methods = ["dbscan", "gmm", "hierarchical", "kmeans"]
+    assert set(pairs) == {(a, b) for a in methods for b in methods if a < b}
     for (method_a, method_b), ari in pairs.items():
         expected = adjusted_rand_score(assignments[method_a], assignments[method_b])
         assert ari == pytest.approx(expected, abs=1e-6)
@@ -250,7 +251,7 @@ def test_kprototypes_clusters_mixed_data_and_sql_scores_as_the_package(build_dem
     assert len(prototypes) == chosen
     assignments = build.query("select method, count(*) as n from customer_cluster_assignments "
                               "group by method").set_index("method")["n"]
-    assert set(assignments.index) == {"kmeans", "hierarchical", "gmm", "kprototypes"}
+    assert set(assignments.index) == {"kmeans", "hierarchical", "gmm", "dbscan", "kprototypes"}
     assert assignments.nunique() == 1  # every method assigns every customer
 
     inputs = build.query("select * from ml_feature_scaling order by feature_position")
@@ -328,3 +329,42 @@ def test_next_categories_are_unbought_and_the_segments_most_bought(build_planted
     ordered = offers.sort_values(["customer_id", "recommendation_rank"])
     assert (ordered.groupby("customer_id")["segment_penetration"].diff().dropna() <= 0).all()
     assert offers["recommendation_rank"].max() <= 3
+
+
+# --------------------------------------------------------------------------- DBSCAN
+
+def test_dbscan_finds_the_planted_groups_and_scores_everyone_as_the_package_does(
+        build_planted_company):
+    """The planted groups are dense and far apart: DBSCAN finds them (noise
+    aside, ARI >= 0.9 against the truth), noise is cluster 0, and the SQL
+    assignment of every customer equals the package's rule on the stored
+    representatives."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from segmentation.dbscan import assign
+
+    build = build_planted_company
+    require_success(build)
+    fit = build.table("ml_dbscan_models").sort_values("representative_index")
+    assert fit["k"].iloc[0] == 4
+    row = build.query("select * from cluster_k_selection where method = 'dbscan'")
+    assert len(row) == 1 and row["is_chosen"].iloc[0] and row["k"].iloc[0] == 4
+    assert row["selection_rule"].iloc[0].startswith("eps = ")
+    assert 0 <= row["noise_share"].iloc[0] < 0.1
+
+    dbscan = build.query("select customer_id, cluster_id from customer_cluster_assignments "
+                         "where method = 'dbscan'")
+    joined = build.info["truth"].merge(dbscan, on="customer_id", validate="1:1")
+    clustered = joined[joined["cluster_id"] != 0]
+    assert len(clustered) >= 0.9 * len(joined)
+    assert adjusted_rand_score(clustered["truth"], clustered["cluster_id"]) >= 0.9
+
+    names = build.query("select feature_name from ml_feature_scaling order by feature_position")
+    names = names["feature_name"].tolist()
+    scaled = build.table("ml_customer_features_scaled").set_index("customer_id")
+    representatives = [(int(r["cluster_index"]), float(r["radius"]),
+                        r[names].to_numpy(float)) for _, r in fit.iterrows()]
+    expected = assign(scaled[names].to_numpy(float), representatives, float(fit["eps"].iloc[0]))
+    scores = build.query("select customer_id, cluster_index from ml_customer_cluster_scores "
+                         "where method = 'dbscan'").set_index("customer_id").loc[scaled.index]
+    assert (scores["cluster_index"].to_numpy() == expected).all()

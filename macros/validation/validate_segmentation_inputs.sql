@@ -31,6 +31,13 @@
         {{ exceptions.raise_compiler_error(
             "var n_clusters=" ~ var('n_clusters') ~ " must be at least 2.") }}
     {%- endif -%}
+    {%- set methods = ['kmeans', 'hierarchical', 'gmm', 'dbscan', 'kprototypes'] -%}
+    {%- if var('primary_method') not in methods -%}
+        {{ exceptions.raise_compiler_error(
+            "var primary_method=" ~ var('primary_method') ~ " is not a clustering method; "
+            ~ "it must be one of " ~ methods | join(', ')
+            ~ " (kprototypes only when categorical features are clustered on).") }}
+    {%- endif -%}
     {%- set lower = var('outlier_lower_quantile') | float -%}
     {%- set upper = var('outlier_upper_quantile') | float -%}
     {%- if not (0 <= lower < upper <= 1) -%}

@@ -2,7 +2,7 @@
     The public cluster_id of each fitted cluster, so that id 1 means the same
     kind of group from run to run: clusters are numbered by net revenue per
     customer, highest first; then (data without orders) by size, largest
-    first; then by the fit's own index.
+    first; then by the fit's own index. DBSCAN's noise keeps id 0.
 -#}
 
 with
@@ -35,10 +35,14 @@ cluster_totals as (
 select
     method,
     cluster_index,
-    row_number() over (
-        partition by method
-        order by revenue_per_customer desc, customers desc, cluster_index
-    ) as cluster_id,
+    -- cluster_index 0 is DBSCAN's noise: it keeps id 0, outside the numbering.
+    case
+        when cluster_index = 0 then 0
+        else row_number() over (
+            partition by method, cluster_index = 0
+            order by revenue_per_customer desc, customers desc, cluster_index
+        )
+    end as cluster_id,
     customers,
     revenue_per_customer
 from cluster_totals

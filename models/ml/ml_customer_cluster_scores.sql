@@ -5,7 +5,11 @@
     nearest k-prototype when categorical features are clustered on
     (ml_kprototypes_scores), and to the most likely component of the
     Gaussian mixture (ml_gmm_scores). The fit ran on a sample; this reaches
-    every customer, and can score new customers without refitting.
+    every customer, and can score new customers without refitting. DBSCAN
+    (ml_dbscan_models) assigns a customer to the cluster whose representative
+    ball is nearest when the gap to it is at most eps, else to noise
+    (cluster_index 0); distance_to_centroid is then the distance to that
+    nearest representative.
 
     The centroids are read from ml_cluster_centroids at compile time and
     written into the query, so each customer's distances are columns of one
@@ -15,6 +19,7 @@
 {%- set inputs = model_inputs() %}
 {%- set centroids = stored_centroids() %}
 {%- set methods = centroids | map(attribute='method') | unique | list %}
+{%- set dbscan = dbscan_representatives() %}
 
 with
 
@@ -50,7 +55,36 @@ customers as (
         ) as distance_to_centroid
     from {{ method }}_distances
 
-){% endfor %}
+){% endfor %}{% if dbscan is not none and dbscan.representatives %},
+
+dbscan_gaps as (
+
+    -- Distance from each representative's ball: centre distance - radius.
+    select
+        customer_id
+        {%- for rep in dbscan.representatives %},
+        sqrt(
+            {%- for input in inputs %}
+            {{ '+ ' if not loop.first }}power({{ input.name }} - {{ float_literal(rep['values'][loop.index0]) }}, 2)
+            {%- endfor %}
+        ) - {{ float_literal(rep.radius) }} as gap_{{ rep.index }}
+        {%- endfor %}
+    from customers
+
+),
+
+dbscan_nearest as (
+
+    select
+        *,
+        least(
+            {%- for rep in dbscan.representatives %}
+            {{ ', ' if not loop.first }}gap_{{ rep.index }}
+            {%- endfor %}
+        ) as nearest_gap
+    from dbscan_gaps
+
+){% endif %}
 
 {% for method in methods %}
 select
@@ -68,6 +102,41 @@ from {{ method }}_nearest
 
 union all
 {% endfor %}
+{%- if dbscan is not none %}
+{%- if dbscan.representatives %}
+select
+    customer_id,
+    'dbscan' as method,
+    case
+        when nearest_gap > {{ float_literal(dbscan.eps) }} then 0
+        {%- for rep in dbscan.representatives %}
+        when gap_{{ rep.index }} = nearest_gap then {{ rep.cluster }}
+        {%- endfor %}
+    end as cluster_index,
+    case
+        {%- for rep in dbscan.representatives %}
+        when gap_{{ rep.index }} = nearest_gap then gap_{{ rep.index }} + {{ float_literal(rep.radius) }}
+        {%- endfor %}
+    end as distance_to_centroid,
+    cast(null as {{ dbt.type_float() }}) as membership_probability
+from dbscan_nearest
+{%- else %}
+-- DBSCAN found no cluster: everyone is noise, measured from the population mean.
+select
+    customer_id,
+    'dbscan' as method,
+    0 as cluster_index,
+    sqrt(
+        {%- for input in inputs %}
+        {{ '+ ' if not loop.first }}power({{ input.name }}, 2)
+        {%- endfor %}
+    ) as distance_to_centroid,
+    cast(null as {{ dbt.type_float() }}) as membership_probability
+from customers
+{%- endif %}
+
+union all
+{% endif %}
 -- k-prototypes (only when categorical features are clustered on).
 select
     customer_id,

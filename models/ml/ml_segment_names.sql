@@ -121,6 +121,8 @@ base_names as (
     select
         segments.segment_id,
         case
+            -- DBSCAN's noise (segment 0) is not a group: say so before its profile.
+            when segments.segment_id = 0 then 'Unclustered Outliers'
             when name_overrides.segment_name_override is not null
                 then trim(name_overrides.segment_name_override)
             when nouns.noun is null and adjectives.adjective is null then 'Mainstream Customers'
@@ -129,6 +131,10 @@ base_names as (
             else {{ dbt.concat(['adjectives.adjective', "' '", 'nouns.noun']) }}
         end as base_name,
         case
+            when segments.segment_id = 0
+                then {{ dbt.concat(["'Customers in no dense region (DBSCAN noise)'",
+                                    "coalesce(" ~ dbt.concat(["'; they '", 'descriptions.driver_phrases']) ~ ", '')",
+                                    "'.'"]) }}
             when descriptions.driver_phrases is null
                 then 'Customers close to the average on every feature.'
             else {{ dbt.concat(["'Customers who '", 'descriptions.driver_phrases', "'.'"]) }}

@@ -14,6 +14,13 @@ def optional_int(value: object) -> int | None:
     return int(float(str(value)))
 
 
+def optional_float(value: object) -> float | None:
+    """``None``/``"None"``/``""`` -> None, anything else -> float (``"0.5"`` -> 0.5)."""
+    if value is None or str(value).strip() in {"", "None", "none", "null"}:
+        return None
+    return float(str(value))
+
+
 def required_int(value: object, name: str) -> int:
     """Like :func:`optional_int` but a missing value is an error naming the setting."""
     parsed = optional_int(value)

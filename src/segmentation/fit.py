@@ -14,7 +14,8 @@ one thread each, at 1M customers).
 
 from threadpoolctl import threadpool_limits
 
-from segmentation.dbt_config import optional_int, required_int
+from segmentation.dbscan import dbscan_model
+from segmentation.dbt_config import optional_float, optional_int, required_int
 from segmentation.gmm import gmm_models
 from segmentation.hierarchical import hierarchical_k_diagnostics, hierarchical_tree
 from segmentation.kmeans import kmeans_models
@@ -27,12 +28,14 @@ from segmentation.stability import cluster_stability
 threadpool_limits(limits=1)
 
 __all__ = [
-    "gmm_models",
     "cluster_stability",
+    "dbscan_model",
+    "gmm_models",
     "hierarchical_k_diagnostics",
     "hierarchical_tree",
     "kmeans_models",
     "kprototypes",
+    "optional_float",
     "optional_int",
     "pca_loadings",
     "required_int",

@@ -3,7 +3,9 @@
     number of clusters. KMeans chooses k by a vote of the elbow, silhouette,
     Calinski-Harabasz and Davies-Bouldin (or var n_clusters); the Ward tree is
     cut at the same k so the two methods are comparable; the Gaussian
-    mixture's number of components is chosen by the lowest BIC. The chosen k's row
+    mixture's number of components is chosen by the lowest BIC; DBSCAN has no
+    k to choose (its row's k is the clusters it found, with its noise share).
+    The chosen k's row
     also says how stable the clusters are under bootstrap refits.
 -#}
 
@@ -45,6 +47,25 @@ kprototypes as (
 
 ),
 
+dbscan as (
+
+    -- DBSCAN has no k to choose: one row, k = the clusters it found.
+    select
+        max(k) as k,
+        max(inertia) as inertia,
+        max(silhouette) as silhouette,
+        max(calinski_harabasz) as calinski_harabasz,
+        max(davies_bouldin) as davies_bouldin,
+        max(eps) as eps,
+        max(min_samples) as min_samples,
+        max(eps_rule) as eps_rule,
+        max(noise_share) as noise_share,
+        max(assignment_agreement) as assignment_agreement,
+        max(fit_customers) as fit_customers
+    from {{ ref('ml_dbscan_models') }}
+
+),
+
 stability as (
 
     select * from {{ ref('ml_cluster_stability') }}
@@ -63,7 +84,8 @@ unioned as (
         is_chosen,
         selection_rule,
         fit_customers,
-        cast(null as {{ dbt.type_float() }}) as bic
+        cast(null as {{ dbt.type_float() }}) as bic,
+        cast(null as {{ dbt.type_float() }}) as noise_share
     from kmeans
 
     union all
@@ -78,7 +100,8 @@ unioned as (
         is_chosen,
         'tree cut at the k chosen for kmeans' as selection_rule,
         fit_customers,
-        cast(null as {{ dbt.type_float() }}) as bic
+        cast(null as {{ dbt.type_float() }}) as bic,
+        cast(null as {{ dbt.type_float() }}) as noise_share
     from hierarchical
 
     union all
@@ -93,7 +116,8 @@ unioned as (
         is_chosen,
         selection_rule,
         fit_customers,
-        bic
+        bic,
+        cast(null as {{ dbt.type_float() }}) as noise_share
     from gmm
 
     union all
@@ -109,8 +133,32 @@ unioned as (
         'the k chosen for kmeans; categories as categories (inertia: k-prototypes cost)'
             as selection_rule,
         fit_customers,
-        cast(null as {{ dbt.type_float() }}) as bic
+        cast(null as {{ dbt.type_float() }}) as bic,
+        cast(null as {{ dbt.type_float() }}) as noise_share
     from kprototypes
+
+    union all
+
+    select
+        'dbscan' as method,
+        k,
+        inertia,
+        silhouette,
+        calinski_harabasz,
+        davies_bouldin,
+        true as is_chosen,
+        {{ dbt.concat([
+            "'eps = '", dbt.safe_cast('round(eps, 4)', dbt.type_string()),
+            "' ('", "eps_rule", "'), min_samples = '", dbt.safe_cast('min_samples', dbt.type_string()),
+            "case when assignment_agreement is null then '' else " ~ dbt.concat([
+                "'; the SQL assignment agrees with exact DBSCAN on '",
+                dbt.safe_cast('round(100 * assignment_agreement, 1)', dbt.type_string()),
+                "'% of held-out fit rows'"]) ~ " end",
+        ]) }} as selection_rule,
+        fit_customers,
+        cast(null as {{ dbt.type_float() }}) as bic,
+        noise_share
+    from dbscan
 
 )
 
@@ -125,6 +173,7 @@ select
     cast(unioned.selection_rule as {{ dbt.type_string() }}) as selection_rule,
     cast(unioned.fit_customers as integer) as fit_customers,
     cast(round(unioned.bic, 6) as double) as bic,
+    cast(round(unioned.noise_share, 6) as double) as noise_share,
     cast(round(stability.stability_ari, 6) as double) as stability_ari,
     cast(round(stability.stability_ari_sd, 6) as double) as stability_ari_sd
 from unioned

@@ -1,0 +1,21 @@
+"""DBSCAN on a sample of the fit rows, described by representatives of each
+cluster's core customers, which ml_customer_cluster_scores scores everyone against."""
+
+from segmentation.fit import dbscan_model, optional_float, optional_int, required_int
+
+
+def model(dbt, session):
+    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
+    return dbscan_model(
+        sample,
+        eps=optional_float(dbt.config.get("dbscan_eps")),
+        min_samples=optional_int(dbt.config.get("dbscan_min_samples")),
+        sample_size=required_int(dbt.config.get("dbscan_sample_size"), "dbscan_sample_size"),
+        n_representatives=required_int(
+            dbt.config.get("dbscan_representatives"), "dbscan_representatives"
+        ),
+        silhouette_sample_size=required_int(
+            dbt.config.get("silhouette_sample_size"), "silhouette_sample_size"
+        ),
+        random_state=required_int(dbt.config.get("random_seed"), "random_seed"),
+    )
