@@ -33,6 +33,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -273,9 +274,11 @@ def _project_outcome(database: Path) -> dict[str, Any]:
 
 
 def run_project(
-    size_dir: Path, *, project_dir: Path, poll_interval: float
+    size_dir: Path, *, project_dir: Path, poll_interval: float,
+    dbt_vars: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``dbt build`` on size_dir's files into a fresh DuckDB file, measured."""
+    """``dbt build`` on size_dir's files into a fresh DuckDB file, measured;
+    ``dbt_vars`` are passed beside input_dir (for example cross_sell: true)."""
     database = size_dir / "bench.duckdb"
     target, logs = size_dir / "target", size_dir / "logs"
     for path in (database, database.with_name(database.name + ".wal")):
@@ -284,7 +287,7 @@ def run_project(
     shutil.rmtree(target, ignore_errors=True)
     command = [
         _dbt_executable(), "build",
-        "--vars", json.dumps({"input_dir": str(size_dir)}),
+        "--vars", json.dumps({**(dbt_vars or {}), "input_dir": str(size_dir)}),
         "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
         "--target-path", str(target), "--log-path", str(logs),
     ]
@@ -567,6 +570,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-project", action="store_true", help="do not run dbt")
     parser.add_argument("--skip-notebook", action="store_true",
                         help="do not run the notebook baseline")
+    parser.add_argument("--dbt-vars", type=json.loads, default={},
+                        help="extra dbt vars as JSON, e.g. '{\"cross_sell\": true}' "
+                             "(named in the report and in its file name)")
     parser.add_argument("--repeats", type=int, default=1,
                         help="run each side this many times, alternating, and report the "
                              "run with the median wall time (the notebook's time varies by "
@@ -580,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "started_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "command": "python bench/run_benchmark.py " + " ".join(
+        "command": "python bench/run_benchmark.py " + shlex.join(
             sys.argv[1:] if argv is None else argv),
         "project_dir": str(args.project_dir.resolve()),
         "machine": machine_info(args.project_dir.resolve()),
@@ -602,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
             # Alternate the two sides so a slow spell of the machine hits both.
             if not args.skip_project:
                 run = run_project(size_dir, project_dir=args.project_dir.resolve(),
-                                  poll_interval=args.poll_interval)
+                                  poll_interval=args.poll_interval, dbt_vars=args.dbt_vars)
                 runs["project"].append(run)
                 print("  " + _run_summary("project", run).lstrip("- "), flush=True)
                 _print_top_nodes(size, run)
@@ -624,7 +630,8 @@ def main(argv: list[str] | None = None) -> int:
     args.results_dir.mkdir(parents=True, exist_ok=True)
     # Date and commit in the name: a second run the same day keeps the first.
     commit = report["machine"]["git_commit"] or "nogit"
-    stem = args.results_dir / f"benchmark-{report['date']}-{commit}"
+    suffix = "".join(f"-{name}-{value}" for name, value in sorted(args.dbt_vars.items()))
+    stem = args.results_dir / f"benchmark-{report['date']}-{commit}{suffix}"
     _write_atomically(stem.with_suffix(".md"), markdown)
     _write_atomically(stem.with_suffix(".json"), json.dumps(report, indent=2) + "\n")
     print()

@@ -196,7 +196,7 @@ def case_planted_company(input_dir: Path) -> tuple[dict, dict]:
     customers, orders = pad(customers, "customer_id"), pad(orders, "customer_id")
     write_table(customers, input_dir / "customers.parquet", file_format="parquet")
     write_table(orders, input_dir / "orders.parquet", file_format="parquet")
-    return {"input_dir": str(input_dir)}, {"truth": truth}
+    return {"input_dir": str(input_dir), "cross_sell": True}, {"truth": truth}
 
 
 AS_OF_DATE = "2025-06-30"
@@ -240,7 +240,7 @@ def case_no_orders(input_dir: Path) -> tuple[dict, dict]:
     """A customer master only (CSV), no orders file, default features."""
     customers, _ = generate_company(600, random_state=3)
     write_table(customers, input_dir / "customers.csv", file_format="csv")
-    return {"input_dir": str(input_dir)}, {"customers": customers}
+    return {"input_dir": str(input_dir), "cross_sell": True}, {"customers": customers}
 
 
 # Bad inputs: the build must stop with one clear message.

@@ -7,7 +7,7 @@
     the segment bought are offered. A customer who already buys all of them
     gets no row.
 -#}
-{{ config(enabled=var('cross_sell', true)) }}
+{{ config(enabled=var('cross_sell', false)) }}
 {%- set recommendations = var('cross_sell_recommendations', 3) | int %}
 {%- set min_penetration = var('cross_sell_min_penetration', 0.05) | float %}
 

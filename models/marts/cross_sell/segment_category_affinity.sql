@@ -8,7 +8,7 @@
     A lift above 1 means the segment leans to the category; affinity_rank
     orders each segment's categories by revenue lift (highest first).
 -#}
-{{ config(enabled=var('cross_sell', true)) }}
+{{ config(enabled=var('cross_sell', false)) }}
 
 with
 
