@@ -1,3 +1,5 @@
+{{ config(materialized='ephemeral') }}
+
 {#-
     Every customer scored against the chosen Gaussian mixture in SQL, with the
     parameters ml_gmm_models stored (read at compile time):
@@ -7,6 +9,9 @@
     membership_probability is its posterior, p(x, c) / sum over c' of
     p(x, c'), computed stably from the differences to the largest term.
     distance_to_centroid is the Euclidean distance to the component mean.
+    Ephemeral: it is one branch of ml_customer_cluster_scores, which writes
+    every method's scores in one table (a table of its own cost a second of
+    writing and reading 1M rows at 1M customers).
 -#}
 {%- set inputs = model_inputs() %}
 {%- set components = gmm_components() %}
