@@ -5,6 +5,10 @@ from segmentation.fit import dbscan_model, optional_float, optional_int, require
 
 
 def model(dbt, session):
+    # Scheduling only: fit after the KMeans sweep, which the segment marts and
+    # the mixture wait for. dbt starts models of the same depth in name order,
+    # and ml_dbscan_models would otherwise take a thread before ml_kmeans_models.
+    dbt.ref("ml_kmeans_models")
     sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
     return dbscan_model(
         sample,
