@@ -217,8 +217,8 @@ def test_gmm_scored_in_sql_as_the_package_scores_it(build_planted_company):
     posterior = np.exp(joint - joint.max(axis=1, keepdims=True))
     posterior /= posterior.sum(axis=1, keepdims=True)
     scores = build.query(
-        "select * from ml_customer_cluster_scores where method = 'gmm'").set_index("customer_id").loc[
-        scaled["customer_id"]]
+        "select * from ml_customer_cluster_scores where method = 'gmm'"
+    ).set_index("customer_id").loc[scaled["customer_id"]]
     assert (scores["cluster_index"].to_numpy() == joint.argmax(axis=1) + 1).all()
     np.testing.assert_allclose(scores["membership_probability"], posterior.max(axis=1),
                                atol=1e-9)
@@ -294,7 +294,7 @@ def test_each_segment_leans_to_the_category_its_group_was_planted_with(build_pla
     segments = segment_of_planted_group(build)
     affinity = build.table("segment_category_affinity")
     groups = ("champions", "lapsed", "mid", "big_single")
-    for group, favourite in zip(groups, PLANTED_FAVOURITE_CATEGORIES):
+    for group, favourite in zip(groups, PLANTED_FAVOURITE_CATEGORIES, strict=True):
         top = affinity[(affinity["segment_id"] == segments[group])
                        & (affinity["affinity_rank"] == 1)]
         assert top["category"].tolist() == [favourite], (group, affinity)
@@ -319,10 +319,11 @@ def test_next_categories_are_unbought_and_the_segments_most_bought(build_planted
     orders["customer_id"] = orders["customer_id"].str.strip()
     purchases = orders[(orders["amount"] > 0) & (orders["status"].fillna("completed")
                                                  .str.lower() == "completed")]
-    bought = set(zip(purchases["customer_id"], purchases["category"].str.lower()))
+    bought = set(zip(purchases["customer_id"], purchases["category"].str.lower(), strict=True))
     offers = build.table("customer_next_category")
     assert len(offers) > 0
-    assert not any((c, k) in bought for c, k in zip(offers["customer_id"], offers["category"]))
+    offered = zip(offers["customer_id"], offers["category"], strict=True)
+    assert not any((customer, category) in bought for customer, category in offered)
     assert offers.groupby("customer_id")["recommendation_rank"].apply(
         lambda r: sorted(r) == list(range(1, len(r) + 1))).all()
     # Within a customer, a later offer is never more popular in the segment.

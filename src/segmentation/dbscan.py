@@ -129,12 +129,12 @@ def dbscan_model(
     }
     frame = pd.DataFrame([
         {"cluster_index": cluster, "representative_index": index, "radius": radius,
-         **dict(zip(matrix.feature_names, centre))}
+         **dict(zip(matrix.feature_names, centre, strict=True))}
         for index, (cluster, radius, centre) in enumerate(representatives, start=1)
     ], columns=["cluster_index", "representative_index", "radius", *matrix.feature_names])
     if frame.empty:
-        frame = pd.DataFrame([{"cluster_index": NOISE, "representative_index": 0,
-                               "radius": np.nan, **{name: np.nan for name in matrix.feature_names}}])
+        no_cluster = {"cluster_index": NOISE, "representative_index": 0, "radius": np.nan}
+        frame = pd.DataFrame([{**no_cluster, **dict.fromkeys(matrix.feature_names, np.nan)}])
     for column, value in fit.items():
         frame[column] = value
     return frame

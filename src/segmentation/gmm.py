@@ -23,7 +23,6 @@ from segmentation.k_selection import knee_point
 from segmentation.kmeans import candidate_ks
 from segmentation.matrix import to_feature_matrix
 
-
 # A small ridge on every covariance (see fit_gmm).
 REG_COVAR = 1e-4
 
