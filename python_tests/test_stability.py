@@ -81,26 +81,3 @@ def test_unknown_method_is_named(blobs):
     centroids = centroids_frame("dbscan", np.zeros((2, 3)))
     with pytest.raises(ValueError, match="no refit known for method 'dbscan'"):
         cluster_stability(table_of(blobs), centroids, n_bootstraps=1)
-
-
-def test_mixture_stability_is_high_on_blobs_and_joins_the_table(blobs):
-    """A mixture of the four blobs comes back on every resample; the table
-    gains a gmm row at the mixture's k."""
-    from segmentation.gmm import gmm_models
-
-    table = table_of(blobs)
-    mixture = gmm_models(table, k_min=4, k_max=4)
-    chosen = mixture[mixture["is_chosen"]]
-    centres = KMeans(n_clusters=4, n_init=4, random_state=0).fit(blobs).cluster_centers_
-    result = cluster_stability(table, centroids_frame("kmeans", centres),
-                               gmm_components=chosen, n_bootstraps=3, sample_size=1000)
-    gmm = result.set_index("method").loc["gmm"]
-    assert gmm["k"] == 4 and gmm["stability_ari"] > 0.95
-    assert list(result["method"]) == ["kmeans", "gmm"]
-
-    noise = table_of(np.random.default_rng(0).uniform(size=(3000, 3)))
-    noisy = gmm_models(noise, k_min=6, k_max=6)
-    result = cluster_stability(noise, centroids_frame("kmeans", centres[:, :3]),
-                               gmm_components=noisy[noisy["is_chosen"]], n_bootstraps=3,
-                               sample_size=1000)
-    assert result.set_index("method").loc["gmm", "stability_ari"] < gmm["stability_ari"] - 0.1

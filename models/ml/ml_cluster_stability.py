@@ -1,4 +1,4 @@
-"""Bootstrap stability of each method's clusters at the chosen k (kmeans, hierarchical, gmm)."""
+"""Bootstrap stability of each method's clusters at the chosen k."""
 
 from segmentation.fit import cluster_stability, required_int
 
@@ -6,11 +6,9 @@ from segmentation.fit import cluster_stability, required_int
 def model(dbt, session):
     sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
     centroids = dbt.ref("ml_cluster_centroids").order("method, cluster_index").df()
-    mixture = dbt.ref("ml_gmm_models").filter("is_chosen").order("component_index").df()
     return cluster_stability(
         sample,
         centroids,
-        gmm_components=mixture,
         n_bootstraps=required_int(dbt.config.get("stability_bootstraps"), "stability_bootstraps"),
         sample_size=required_int(dbt.config.get("stability_sample_size"), "stability_sample_size"),
         n_microclusters=required_int(dbt.config.get("n_microclusters"), "n_microclusters"),

@@ -6,9 +6,7 @@ moves around. For the chosen k, each method is refitted on bootstrap samples,
 every fit row is given its nearest refitted centroid, and the adjusted Rand
 index against the production assignment (nearest production centroid) is
 averaged: near 1 is stable, well below (say under 0.6) means the segments
-should not be trusted. The Gaussian mixture is refitted the same way and
-compared by most likely component (its production components from the stored
-parameters, the refit's from its own).
+should not be trusted.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ import pyarrow as pa
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, pairwise_distances_argmin
 
-from segmentation.gmm import fit_gmm, log_joint
 from segmentation.hierarchical import cut_linkage, microclusters, ward_linkage
 from segmentation.matrix import to_feature_matrix
 
@@ -71,36 +68,10 @@ def bootstrap_stability(
     return float(np.mean(scores)), float(np.std(scores))
 
 
-def gmm_stability(
-    values: np.ndarray,
-    components: pd.DataFrame,
-    feature_names: list[str],
-    *,
-    n_bootstraps: int = 10,
-    sample_size: int = 10000,
-    random_state: int = 42,
-) -> tuple[float, float]:
-    """Mean and standard deviation of the ARI between the production mixture's
-    most likely components (``components``: one row per component as
-    ``gmm_models`` stores it) and those of mixtures refitted, with the same
-    number of components and scikit-learn's own start, on bootstrap samples."""
-    if n_bootstraps < 1:
-        raise ValueError("n_bootstraps must be at least 1")
-    reference = log_joint(values, components, feature_names).argmax(axis=1)
-    rng = np.random.default_rng(random_state)
-    scores = []
-    for bootstrap in range(n_bootstraps):
-        rows = rng.integers(0, values.shape[0], size=min(sample_size, values.shape[0]))
-        refit = fit_gmm(values[rows], len(components), random_state=random_state + bootstrap)
-        scores.append(adjusted_rand_score(reference, refit.predict(values)))
-    return float(np.mean(scores)), float(np.std(scores))
-
-
 def cluster_stability(
     table: pa.Table | pd.DataFrame,
     centroids: pd.DataFrame,
     *,
-    gmm_components: pd.DataFrame | None = None,
     n_bootstraps: int = 10,
     sample_size: int = 10000,
     n_microclusters: int = 400,
@@ -114,8 +85,6 @@ def cluster_stability(
     centroids : one row per (``method``, ``cluster_index``) with a column per
         model input (``ml_cluster_centroids``); methods ``kmeans`` and
         ``hierarchical`` are refitted the way they were fitted.
-    gmm_components : the chosen mixture's rows of ``ml_gmm_models`` (one per
-        component); when given, a ``gmm`` row is added.
 
     Returns one row per method: ``method``, ``k``, ``stability_ari`` (mean),
     ``stability_ari_sd``, ``n_bootstraps``, ``bootstrap_size``.
@@ -137,20 +106,6 @@ def cluster_stability(
         rows.append({
             "method": method,
             "k": len(reference),
-            "stability_ari": mean,
-            "stability_ari_sd": sd,
-            "n_bootstraps": n_bootstraps,
-            "bootstrap_size": min(sample_size, matrix.n_customers),
-        })
-    if gmm_components is not None and len(gmm_components) > 0:
-        components = gmm_components.sort_values("component_index")
-        mean, sd = gmm_stability(
-            matrix.values, components, matrix.feature_names,
-            n_bootstraps=n_bootstraps, sample_size=sample_size, random_state=random_state,
-        )
-        rows.append({
-            "method": "gmm",
-            "k": len(components),
             "stability_ari": mean,
             "stability_ari_sd": sd,
             "n_bootstraps": n_bootstraps,
