@@ -369,3 +369,14 @@ def test_dbscan_finds_the_planted_groups_and_scores_everyone_as_the_package_does
     scores = build.query("select customer_id, cluster_index from ml_customer_cluster_scores "
                          "where method = 'dbscan'").set_index("customer_id").loc[scaled.index]
     assert (scores["cluster_index"].to_numpy() == expected).all()
+
+
+def test_cross_sell_is_opt_in(build_demo_a):
+    """Without var cross_sell the marts (and their second pass over the order
+    lines) are not built at all."""
+    require_success(build_demo_a)
+    tables = set(build_demo_a.query(
+        "select table_name from information_schema.tables")["table_name"])
+    assert "dim_customer_segments" in tables
+    assert not tables & {"int_customer_category_purchases", "segment_category_affinity",
+                         "customer_next_category"}
