@@ -88,6 +88,8 @@ def test_eps_is_the_knee_of_the_k_distance_curve():
     eps = eps_from_knee(curve)
     assert 0.45 <= eps <= 1.0
     assert eps_from_knee(np.linspace(1, 2, 10)) == pytest.approx(1.5)  # no bend: the median
+    # Mostly identical rows: eps is the smallest real distance, not 0.
+    assert eps_from_knee(np.array([0.0] * 90 + [0.5, 0.7, 3.0])) == pytest.approx(0.5)
     values = np.array([[0.0], [1.0], [3.0]])
     assert k_distances(values, 2).tolist() == [1.0, 1.0, 2.0]
 

@@ -51,12 +51,15 @@ def k_distances(values: np.ndarray, min_samples: int) -> np.ndarray:
 def eps_from_knee(curve: np.ndarray) -> float:
     """The knee of an ascending k-distance curve (Kneedle, as for the inertia
     elbow, on the curve read from its end). The median k-distance when the
-    curve has no bend."""
+    curve has no bend; never 0 while any k-distance is positive."""
     reversed_curve = curve[::-1]
     knee = knee_point(np.arange(curve.size), reversed_curve)
-    if knee is None:
-        return float(np.median(curve))
-    return float(reversed_curve[knee])
+    eps = float(np.median(curve)) if knee is None else float(reversed_curve[knee])
+    if eps <= 0:
+        # Many identical customers (k-distance 0): the smallest real distance.
+        positive = curve[curve > 0]
+        eps = float(positive[0]) if positive.size else 0.0
+    return eps
 
 
 def dbscan_model(
