@@ -6,7 +6,8 @@
       penetration     share of the segment's customers who bought the
                       category, and its lift over all customers.
     A lift above 1 means the segment leans to the category; affinity_rank
-    orders each segment's categories by revenue lift (highest first).
+    orders each segment's categories by revenue lift (highest first). A
+    segment without purchase revenue has no rows.
 -#}
 {{ config(enabled=var('cross_sell', false)) }}
 
@@ -95,7 +96,7 @@ shares as (
 
     select
         *,
-        case when segment_revenue > 0 then revenue / segment_revenue else 0 end as revenue_share,
+        case when segment_revenue > 0 then revenue / segment_revenue end as revenue_share,
         category_revenue / total_revenue as overall_revenue_share,
         cast(buyers as {{ dbt.type_float() }}) / segment_customers as penetration,
         cast(category_buyers as {{ dbt.type_float() }}) / total_customers as overall_penetration
@@ -123,3 +124,5 @@ select
 from shares
 inner join {{ ref('ml_segment_names') }} as names
     on shares.segment_id = names.segment_id
+-- A segment that bought nothing (only returns, or no orders) has no affinity.
+where shares.segment_revenue > 0
