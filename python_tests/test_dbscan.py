@@ -104,3 +104,32 @@ def test_forced_eps_without_any_dense_region_gives_no_cluster():
         dbscan_model(frame, min_samples=1)
     with pytest.raises(ValueError, match="eps"):
         dbscan_model(frame, eps=0.0)
+
+
+def test_a_wide_ball_does_not_claim_a_tight_cluster_it_overlaps():
+    """A long thin cluster gets a wide representative ball that covers a tight
+    blob; the blob's rows still go to the blob (nearest centre in reach), as
+    DBSCAN has it."""
+    rng = np.random.default_rng(0)
+    blob = rng.normal(0, 0.5, size=(2000, 2))
+    line = np.column_stack([np.linspace(-6, 6, 120), np.full(120, 2.5)])
+    values = np.vstack([blob, line])
+    frame = pd.DataFrame(values, columns=["f1", "f2"])
+    frame.insert(0, "customer_id", [f"{i:05d}" for i in range(len(values))])
+    reference = DBSCAN(eps=0.35, min_samples=4).fit(values)
+    core = np.zeros(len(values), bool)
+    core[reference.core_sample_indices_] = True
+
+    def core_agreement(n_representatives: int) -> float:
+        model = dbscan_model(frame, eps=0.35, min_samples=4, sample_size=10_000,
+                             n_representatives=n_representatives)
+        representatives = [(int(r.cluster_index), float(r.radius), np.array([r.f1, r.f2]))
+                           for r in model.itertuples()]
+        ours = assign(values, representatives, 0.35)
+        return adjusted_rand_score(reference.labels_[core], ours[core])
+
+    # With the default 16 representatives, exact; with one ball for the whole
+    # line only the blob's edge nearest the line's centre goes astray (the
+    # smallest-gap rule this replaced put the whole blob in the line: ARI 0).
+    assert core_agreement(16) == pytest.approx(1.0)
+    assert core_agreement(2) > 0.9

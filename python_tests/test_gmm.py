@@ -105,3 +105,19 @@ def test_em_started_from_kmeans_centroids_reaches_the_planted_mixture():
     fallback = gmm_models(frame, k_min=3, k_max=3, kmeans_centroids=lonely)
     assert fallback["log_likelihood"].iloc[0] == pytest.approx(
         per_k.loc[3, "log_likelihood"], rel=1e-6)
+
+
+def test_kmeans_start_precisions_are_exactly_symmetric():
+    """scikit-learn checks a start's precisions for exact symmetry; inv()
+    alone is symmetric only up to rounding, which stopped the fit on some data."""
+    from segmentation.gmm import _start_from_centroids
+
+    rng = np.random.default_rng(3)
+    shares = rng.dirichlet(np.ones(6), size=600)
+    values = np.column_stack([(shares - shares.mean(0)) / shares.std(0),
+                              rng.normal(0, [1, 2, 3, 4, 5], size=(600, 5))])
+    values = np.column_stack([values, 2 * values[:, -1]])
+    weights, means, precisions = _start_from_centroids(values, values[:3] + 0.01)
+    assert (precisions == precisions.transpose(0, 2, 1)).all()
+    model = fit_gmm(values, 3, random_state=0, centroids=values[:3] + 0.01)
+    assert model.converged_

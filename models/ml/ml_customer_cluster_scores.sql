@@ -6,10 +6,10 @@
     (ml_kprototypes_scores), and to the most likely component of the
     Gaussian mixture (ml_gmm_scores). The fit ran on a sample; this reaches
     every customer, and can score new customers without refitting. DBSCAN
-    (ml_dbscan_models) assigns a customer to the cluster whose representative
-    ball is nearest when the gap to it is at most eps, else to noise
-    (cluster_index 0); distance_to_centroid is then the distance to that
-    nearest representative.
+    (ml_dbscan_models) assigns a customer to the cluster of the nearest
+    representative whose ball is within eps of the customer, else to noise
+    (cluster_index 0); distance_to_centroid is the distance to that
+    representative (for noise, to the nearest one).
 
     The centroids are read from ml_cluster_centroids at compile time and
     written into the query, so each customer's distances are columns of one
@@ -57,9 +57,8 @@ customers as (
 
 ){% endfor %}{% if dbscan is not none and dbscan.representatives %},
 
-dbscan_gaps as (
+dbscan_distances as (
 
-    -- Distance from each representative's ball: centre distance - radius.
     select
         customer_id
         {%- for rep in dbscan.representatives %},
@@ -67,9 +66,27 @@ dbscan_gaps as (
             {%- for input in inputs %}
             {{ '+ ' if not loop.first }}power({{ input.name }} - {{ float_literal(rep['values'][loop.index0]) }}, 2)
             {%- endfor %}
-        ) - {{ float_literal(rep.radius) }} as gap_{{ rep.index }}
+        ) as distance_{{ rep.index }}
         {%- endfor %}
     from customers
+
+),
+
+dbscan_reach as (
+
+    -- A representative is in reach when the customer is at most eps from its
+    -- ball; out of reach, its distance is replaced by a sentinel.
+    select
+        customer_id
+        {%- for rep in dbscan.representatives %},
+        distance_{{ rep.index }},
+        case
+            when distance_{{ rep.index }} - {{ float_literal(rep.radius) }} <= {{ float_literal(dbscan.eps) }}
+                then distance_{{ rep.index }}
+            else {{ float_literal(1e308) }}
+        end as reach_{{ rep.index }}
+        {%- endfor %}
+    from dbscan_distances
 
 ),
 
@@ -79,10 +96,15 @@ dbscan_nearest as (
         *,
         least(
             {%- for rep in dbscan.representatives %}
-            {{ ', ' if not loop.first }}gap_{{ rep.index }}
+            {{ ', ' if not loop.first }}reach_{{ rep.index }}
             {%- endfor %}
-        ) as nearest_gap
-    from dbscan_gaps
+        ) as nearest_reach,
+        least(
+            {%- for rep in dbscan.representatives %}
+            {{ ', ' if not loop.first }}distance_{{ rep.index }}
+            {%- endfor %}
+        ) as nearest_distance
+    from dbscan_reach
 
 ){% endif %}
 
@@ -107,21 +129,23 @@ union all
 select
     customer_id,
     'dbscan' as method,
+    -- The nearest centre in reach wins (ties to the lower representative);
+    -- none in reach is noise.
     case
-        when nearest_gap > {{ float_literal(dbscan.eps) }} then 0
+        when nearest_reach >= {{ float_literal(1e308) }} then 0
         {%- for rep in dbscan.representatives %}
-        when gap_{{ rep.index }} = nearest_gap then {{ rep.cluster }}
+        when reach_{{ rep.index }} = nearest_reach then {{ rep.cluster }}
         {%- endfor %}
     end as cluster_index,
     case
-        {%- for rep in dbscan.representatives %}
-        when gap_{{ rep.index }} = nearest_gap then gap_{{ rep.index }} + {{ float_literal(rep.radius) }}
-        {%- endfor %}
+        when nearest_reach >= {{ float_literal(1e308) }} then nearest_distance
+        else nearest_reach
     end as distance_to_centroid,
     cast(null as {{ dbt.type_float() }}) as membership_probability
 from dbscan_nearest
 {%- else %}
--- DBSCAN found no cluster: everyone is noise, measured from the population mean.
+-- DBSCAN found no cluster: everyone is noise, measured from the origin of the
+-- model inputs (the population mean of every standardized numeric input).
 select
     customer_id,
     'dbscan' as method,

@@ -103,8 +103,15 @@ ranked as (
 
 select
     segments.segment_id,
-    coalesce(ranked.archetype, 'mainstream') as archetype,
-    coalesce(ranked.matched_rule, 'no archetype rule holds') as matched_rule
+    -- DBSCAN's noise (segment 0) is no group: its own archetype, whatever its profile.
+    case
+        when segments.segment_id = 0 then 'unclustered'
+        else coalesce(ranked.archetype, 'mainstream')
+    end as archetype,
+    case
+        when segments.segment_id = 0 then 'DBSCAN noise'
+        else coalesce(ranked.matched_rule, 'no archetype rule holds')
+    end as matched_rule
 from segments
 left join ranked
     on segments.segment_id = ranked.segment_id

@@ -15,11 +15,12 @@ slowly (dense regions), above it they shoot up (outliers).
 
 Scale: DBSCAN runs on a bounded sample. Every other customer is assigned in SQL
 from a few *representatives* of each cluster's core customers (KMeans centres of
-those core customers, each with the radius of its group): a customer joins the
-cluster whose representative's ball it is closest to, when that gap is at most
-``eps``, else it is noise. A customer within ``eps`` of a core customer always
-passes that test, so nothing DBSCAN would cluster becomes noise; a customer in
-the hollow of a ball may be clustered where DBSCAN would not. How often the
+those core customers, each with the radius of its group): a representative is
+within reach when the customer is at most ``eps`` from its ball, and the
+customer joins the cluster of the nearest centre within reach, else it is
+noise. A customer within ``eps`` of a core customer always has one in reach,
+so nothing DBSCAN would cluster becomes noise; a customer in the hollow of a
+ball may be clustered where DBSCAN would not. How often the
 rule agrees with exact DBSCAN membership is measured on fit rows outside the
 DBSCAN sample and stored (``assignment_agreement``).
 """
@@ -51,14 +52,16 @@ def k_distances(values: np.ndarray, min_samples: int) -> np.ndarray:
 def eps_from_knee(curve: np.ndarray) -> float:
     """The knee of an ascending k-distance curve (Kneedle, as for the inertia
     elbow, on the curve read from its end). The median k-distance when the
-    curve has no bend; never 0 while any k-distance is positive."""
+    curve has no bend; never 0 (the smallest positive k-distance, or 1e-9
+    when every row has ``min_samples`` exact duplicates)."""
     reversed_curve = curve[::-1]
     knee = knee_point(np.arange(curve.size), reversed_curve)
     eps = float(np.median(curve)) if knee is None else float(reversed_curve[knee])
     if eps <= 0:
         # Many identical customers (k-distance 0): the smallest real distance.
         positive = curve[curve > 0]
-        eps = float(positive[0]) if positive.size else 0.0
+        # Every row has min_samples exact duplicates: clusters of identical rows.
+        eps = float(positive[0]) if positive.size else 1e-9
     return eps
 
 
@@ -146,17 +149,27 @@ def dbscan_model(
 def assign(
     values: np.ndarray, representatives: list[tuple[int, float, np.ndarray]], eps: float
 ) -> np.ndarray:
-    """The rule the SQL scoring applies: the cluster of the representative
-    whose ball (radius) is nearest, when the gap to it is at most eps; else
-    NOISE. Ties go to the lower representative."""
+    """The rule the SQL scoring applies. A representative is within reach of a
+    row when the row is at most eps from its ball (centre distance - radius
+    <= eps); the row joins the cluster of the nearest centre within reach
+    (ties to the lower representative), or is NOISE when none is. The nearest
+    centre, not the nearest ball: a wide ball would otherwise claim the rows
+    of a tight cluster it overlaps."""
     if not representatives:
         return np.full(values.shape[0], NOISE)
     centres = np.stack([centre for _, _, centre in representatives])
     radii = np.array([radius for _, radius, _ in representatives])
     clusters = np.array([cluster for cluster, _, _ in representatives])
-    gaps = np.sqrt(((values[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)) - radii
-    best = gaps.argmin(axis=1)
-    return np.where(gaps[np.arange(values.shape[0]), best] <= eps, clusters[best], NOISE)
+    out = np.empty(values.shape[0], dtype=int)
+    # In chunks: rows x representatives x features floats at once can be large.
+    for start in range(0, values.shape[0], 10_000):
+        chunk = values[start:start + 10_000]
+        distance = np.sqrt(((chunk[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+        reachable = np.where(distance - radii <= eps, distance, np.inf)
+        best = reachable.argmin(axis=1)
+        out[start:start + 10_000] = np.where(
+            np.isfinite(reachable[np.arange(chunk.shape[0]), best]), clusters[best], NOISE)
+    return out
 
 
 def _relabel_by_size(labels: np.ndarray) -> np.ndarray:

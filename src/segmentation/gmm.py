@@ -40,21 +40,25 @@ def fit_gmm(
     component singular.
     """
     start = _start_from_centroids(values, centroids) if centroids is not None else None
-    if start is None:
-        return GaussianMixture(
-            n_components=k, covariance_type="full", n_init=1, reg_covar=REG_COVAR,
-            max_iter=200, random_state=random_state,
-        ).fit(values)
-    weights, means, precisions = start
+    if start is not None:
+        weights, means, precisions = start
+        try:
+            return GaussianMixture(
+                n_components=k, covariance_type="full", n_init=1, reg_covar=REG_COVAR,
+                max_iter=200, random_state=random_state,
+                # The three starts below replace whatever init_params computes;
+                # random_from_data is the one that costs nothing.
+                init_params="random_from_data",
+                weights_init=weights, means_init=means, precisions_init=precisions,
+            ).fit(values)
+        except (ValueError, np.linalg.LinAlgError):
+            # A start scikit-learn rejects (a precision not positive-definite
+            # enough for its check): fall back to its own start.
+            pass
     return GaussianMixture(
         n_components=k, covariance_type="full", n_init=1, reg_covar=REG_COVAR,
         max_iter=200, random_state=random_state,
-        # The three starts below replace whatever init_params computes;
-        # random_from_data is the one that costs nothing.
-        init_params="random_from_data",
-        weights_init=weights, means_init=means, precisions_init=precisions,
     ).fit(values)
-
 
 
 def _start_from_centroids(
@@ -75,6 +79,8 @@ def _start_from_centroids(
                       + REG_COVAR * np.eye(d))
         for c in range(k)
     ])
+    # inv() is symmetric only up to rounding; scikit-learn checks it exactly.
+    precisions = (precisions + precisions.transpose(0, 2, 1)) / 2
     return sizes / sizes.sum(), means, precisions
 
 

@@ -5,7 +5,7 @@
     penetration (share of its customers who bought the category), and only
     categories at least var('cross_sell_min_penetration') (default 0.05) of
     the segment bought are offered. A customer who already buys all of them
-    gets no row.
+    gets no row, nor does a customer in DBSCAN's noise (segment 0).
 -#}
 {{ config(enabled=var('cross_sell', false)) }}
 {%- set recommendations = var('cross_sell_recommendations', 3) | int %}
@@ -22,6 +22,8 @@ customers as (
     from {{ ref('ml_primary_segment_assignments') }} as assignments
     inner join {{ ref('int_customers_cleaned') }} as customers
         on assignments.customer_id = customers.customer_id
+    -- DBSCAN's noise (segment 0) is no group whose habits say what to offer.
+    where assignments.segment_id <> 0
 
 ),
 
