@@ -1,0 +1,75 @@
+"""The `segmentation` command: what an analyst runs after `dbt build`.
+
+    segmentation report --db segmentation.duckdb --out report.html
+    segmentation export-hyper --db segmentation.duckdb --out exports/segmentation.hyper
+
+Each subcommand reads the marts from the DuckDB file read-only, so it never
+takes the write lock a running build needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DB = os.environ.get("SEGMENTATION_DUCKDB_PATH", "segmentation.duckdb")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from segmentation.report import write_report
+
+    write_report(Path(args.db), Path(args.out), title=args.title,
+                 progress=None if args.quiet else _progress)
+    return 0
+
+
+def _export_hyper(args: argparse.Namespace) -> int:
+    from segmentation.tableau import write_hyper
+
+    write_hyper(Path(args.db), Path(args.out),
+                progress=None if args.quiet else _progress)
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="segmentation", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    report = commands.add_parser(
+        "report", help="write one self-contained HTML report of the segmentation")
+    report.add_argument("--db", default=DEFAULT_DB,
+                        help="DuckDB file written by dbt build (default: %(default)s)")
+    report.add_argument("--out", default="report.html", help="HTML file to write")
+    report.add_argument("--title", default="Customer segmentation", help="report title")
+    report.add_argument("--quiet", action="store_true", help="no progress lines")
+    report.set_defaults(handler=_report)
+
+    hyper = commands.add_parser(
+        "export-hyper",
+        help="write the public marts to a Tableau .hyper extract (extra: tableau)")
+    hyper.add_argument("--db", default=DEFAULT_DB,
+                       help="DuckDB file written by dbt build (default: %(default)s)")
+    hyper.add_argument("--out", default="exports/segmentation.hyper",
+                       help=".hyper file to write")
+    hyper.add_argument("--quiet", action="store_true", help="no progress lines")
+    hyper.set_defaults(handler=_export_hyper)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"segmentation {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
