@@ -1,0 +1,48 @@
+{% macro eda_numeric_inputs() %}
+    {#- The numeric model inputs (features and category shares), one-hot levels left out. -#}
+    {%- set numeric = [] -%}
+    {%- for input in model_inputs() -%}
+        {%- if input.encoding == 'numeric' -%}
+            {%- do numeric.append(input) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(numeric) }}
+{% endmacro %}
+
+
+{% macro eda_feature_values() %}
+    {#-
+        One row per customer, numeric model input and stage, as
+        (stage, feature_name, feature_value):
+          raw          business units, before imputation, capping and log
+                       (null where the customer has no value)
+          model_input  the value the clustering saw: imputed, capped,
+                       log1p-transformed where skewed, standardized
+        Long rather than wide so that one group-by summarizes every feature.
+    -#}
+    {%- set inputs = eda_numeric_inputs() -%}
+    {%- for input in inputs %}
+    select
+        'raw' as stage,
+        '{{ input.name }}' as feature_name,
+        cast({{ 'category_mix' if input.source == 'category_mix' else 'features' }}.{{ input.name }} as {{ dbt.type_float() }}) as feature_value
+    from {{ ref('int_customer_features') }} as features
+    {%- if input.source == 'category_mix' %}
+    left join {{ ref('int_customer_category_mix') }} as category_mix
+        on features.customer_id = category_mix.customer_id
+    {%- endif %}
+    union all
+    select
+        'model_input' as stage,
+        '{{ input.name }}' as feature_name,
+        cast(scaled.{{ input.name }} as {{ dbt.type_float() }}) as feature_value
+    from {{ ref('ml_customer_features_scaled') }} as scaled
+    {{ 'union all' if not loop.last }}
+    {%- else %}
+    select
+        cast(null as {{ dbt.type_string() }}) as stage,
+        cast(null as {{ dbt.type_string() }}) as feature_name,
+        cast(null as {{ dbt.type_float() }}) as feature_value
+    where 1 = 0
+    {%- endfor %}
+{% endmacro %}

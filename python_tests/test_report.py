@@ -1,0 +1,124 @@
+"""The HTML report: written from the marts, drawn offline in a real browser."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from browser import artifact_dir, open_page
+from segmentation.cli import main as cli_main
+from segmentation.report import write_report
+
+# Charts every build with orders must have.
+CORE_CHARTS = {
+    "chart-histograms", "chart-correlations", "chart-k-selection", "chart-cluster-plot",
+    "chart-dendrogram", "chart-segment-sizes", "chart-segment-heatmap",
+}
+ALL_RENDERED = """() => {
+    const ids = document.querySelector('meta[name=segmentation-charts]').content.split(' ');
+    return ids.every(id => document.querySelector('#' + id + ' .main-svg'));
+}"""
+
+
+def _charts(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    marker = 'name="segmentation-charts" content="'
+    start = text.index(marker) + len(marker)
+    return set(text[start:text.index('"', start)].split())
+
+
+def _render(report: Path, screenshot: str) -> tuple[set[str], object]:
+    """Open the report offline; return the charts drawn and the page log."""
+    with open_page(report.resolve().as_uri()) as (page, log):
+        page.wait_for_function(ALL_RENDERED, timeout=60_000)
+        drawn = set(page.evaluate(
+            "() => [...document.querySelectorAll('figure.chart')]"
+            ".filter(f => f.querySelector('.main-svg') && f.querySelector('.plot-container'))"
+            ".map(f => f.dataset.chart)"))
+        # Points and bars are really there, not just empty axes.
+        marks = page.evaluate(
+            "() => Object.fromEntries([...document.querySelectorAll('figure.chart')].map(f =>"
+            " [f.dataset.chart, f.querySelectorAll('.point, path.js-line, .hm, .sankey-node,"
+            " image, .trace').length]))")
+        assert all(count > 0 for count in marks.values()), marks
+        page.screenshot(path=str(artifact_dir() / screenshot), full_page=True)
+    return drawn, log
+
+
+def test_report_of_the_demo_build_renders_every_chart_offline(build_demo_a, tmp_path):
+    assert build_demo_a.succeeded, build_demo_a.describe()
+    out = tmp_path / "report.html"
+    assert cli_main(["report", "--db", str(build_demo_a.db_path), "--out", str(out),
+                     "--quiet"]) == 0
+    expected = CORE_CHARTS | {"chart-rfm-grid", "chart-rfm-crosstab", "chart-method-agreement",
+                              "chart-gmm-bic"}
+    listed = _charts(out)
+    assert expected <= listed
+    # The demo segments on behaviour, not on income: no income x spending plot.
+    assert "chart-income-spending" not in listed
+
+    drawn, log = _render(out, "report-demo.png")
+    assert drawn == listed
+    assert log.console_errors == []
+    assert log.blocked_requests == [], "the report must not load anything from the network"
+    text = out.read_text(encoding="utf-8")
+    for name in build_demo_a.query("select segment_name from segment_profiles").segment_name:
+        assert name in text
+
+
+def test_report_of_customers_only_data_has_the_income_spending_plot(build_planted_customers,
+                                                                     tmp_path):
+    assert build_planted_customers.succeeded, build_planted_customers.describe()
+    out = write_report(build_planted_customers.db_path, tmp_path / "report.html")
+    listed = _charts(out)
+    assert {"chart-income-spending", "chart-cluster-plot", "chart-k-selection",
+            "chart-dendrogram", "chart-histograms"} <= listed
+    # No orders: no RFM grid of purchasers.
+    assert "chart-rfm-grid" not in listed
+    drawn, log = _render(out, "report-customers-only.png")
+    assert drawn == listed
+    assert log.console_errors == [] and log.blocked_requests == []
+
+
+def test_migration_is_drawn_when_history_exists(build_demo_a, tmp_path):
+    """With a segment_migration table (history of runs) the report adds a Sankey."""
+    db = tmp_path / "with_history.duckdb"
+    shutil.copy(build_demo_a.db_path, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("""
+            create table segment_migration as
+            select * from (values
+                (1, 2, 1, 1, 120, 1000.0), (1, 2, 1, 2, 15, 80.0), (1, 2, 2, 2, 300, 900.0),
+                (1, 2, null, 1, 7, 0.0), (1, 2, 2, null, 4, 10.0)
+            ) as t(from_run_id, to_run_id, from_segment_id, to_segment_id, customers, revenue)
+        """)
+    out = write_report(db, tmp_path / "report.html")
+    assert "chart-migration" in _charts(out)
+    assert "(none)" in out.read_text(encoding="utf-8")  # new / gone customers
+
+
+def test_report_progress_lines_and_atomic_write(build_demo_a, tmp_path):
+    lines: list[str] = []
+    out = write_report(build_demo_a.db_path, tmp_path / "nested" / "report.html",
+                       progress=lines.append)
+    assert lines[0].startswith("report: reading the marts")
+    assert any("[9/9]" in line for line in lines) and "wrote" in lines[-1]
+    assert out.exists() and not list(out.parent.glob("*.partial"))
+
+
+def test_report_on_a_missing_file_is_a_clear_error(tmp_path, capsys):
+    missing = tmp_path / "nope.duckdb"
+    assert cli_main(["report", "--db", str(missing), "--out", str(tmp_path / "r.html")]) == 2
+    error = capsys.readouterr().err
+    assert str(missing) in error and "dbt build" in error
+
+
+def test_report_on_an_unfinished_build_names_the_missing_marts(tmp_path):
+    db = tmp_path / "half.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table dim_customer_segments (customer_id varchar)")
+    with pytest.raises(ValueError, match="segment_profiles, cluster_k_selection"):
+        write_report(db, tmp_path / "r.html")

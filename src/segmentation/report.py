@@ -1,0 +1,681 @@
+"""The segmentation report: one self-contained HTML file drawn from the marts.
+
+Every number comes from the marts in the DuckDB file (read-only); the report
+queries only aggregates and bounded samples, so it takes about the same time
+for 3,000 customers as for a million. plotly.js is inlined once, so the file
+opens offline (no script, font or style is fetched from the network), and the
+charts keep plotly's hover, zoom and legend toggles.
+
+Sections: overview, exploration (distributions before and after
+transformation, correlations, summary), choosing k, cluster plots, the Ward
+dendrogram, segment profiles (sizes, standardized means, drivers, rules,
+actions), RFM, agreement between methods, and migration between runs where a
+`segment_migration` table exists.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
+
+from segmentation.k_selection import knee_point
+
+# Marts without which there is no report (a build that did not finish).
+REQUIRED_TABLES = ("dim_customer_segments", "segment_profiles", "cluster_k_selection")
+# Points drawn in a scatter: enough to see the shape, small enough to stay fast.
+SCATTER_SAMPLE = 4000
+PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B",
+           "#B279A2", "#FF9DA6", "#9D755D", "#BAB0AC", "#1F77B4", "#D62728")
+NOISE_COLOUR = "#7F7F7F"
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Section:
+    """One part of the report: a heading, an introduction, charts and tables."""
+
+    anchor: str
+    title: str
+    intro: str = ""
+    blocks: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # ids of the charts in blocks
+
+
+class _Marts:
+    """Read-only access to the marts; knows which tables exist."""
+
+    def __init__(self, db_path: Path):
+        if not db_path.exists():
+            raise FileNotFoundError(
+                f"{db_path}: no such DuckDB file; run `dbt build` first "
+                "(or pass --db / set SEGMENTATION_DUCKDB_PATH)")
+        try:
+            self.con = duckdb.connect(str(db_path), read_only=True)
+        except duckdb.IOException as error:
+            raise ValueError(
+                f"{db_path}: cannot open it read-only ({error}). A `dbt build` that is "
+                "still running holds the write lock; run the report when it has finished."
+            ) from error
+        self.tables = {
+            row[0] for row in self.con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = current_schema()").fetchall()}
+        missing = [name for name in REQUIRED_TABLES if name not in self.tables]
+        if missing:
+            raise ValueError(
+                f"{db_path}: not a finished segmentation build, table(s) "
+                f"{', '.join(missing)} missing; run `dbt build` first")
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.tables for name in names)
+
+    def frame(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def write_report(db_path: Path, out_path: Path, *, title: str = "Customer segmentation",
+                 progress: Progress | None = None) -> Path:
+    """Write the report of the build in `db_path` to `out_path` and return the path."""
+    say = progress or (lambda message: None)
+    started = time.perf_counter()
+    say(f"report: reading the marts in {db_path}")
+    marts = _Marts(Path(db_path))
+    try:
+        colours = _segment_colours(marts)
+        steps: list[tuple[str, Callable[[], Section | None]]] = [
+            ("overview", lambda: _overview(marts)),
+            ("exploration", lambda: _exploration(marts)),
+            ("choosing k", lambda: _k_selection(marts)),
+            ("cluster plots", lambda: _cluster_plots(marts, colours)),
+            ("dendrogram", lambda: _dendrogram(marts)),
+            ("segment profiles", lambda: _profiles(marts, colours)),
+            ("RFM", lambda: _rfm(marts)),
+            ("method agreement", lambda: _agreement(marts)),
+            ("migration", lambda: _migration(marts)),
+        ]
+        sections = []
+        for number, (name, step) in enumerate(steps, start=1):
+            say(f"report: [{number}/{len(steps)}] {name}")
+            section = step()
+            if section is not None:
+                sections.append(section)
+        meta = _build_facts(marts)
+    finally:
+        marts.close()
+
+    document = _page(title, meta, sections)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and renamed, so a reader never sees half a file.
+    partial = out_path.with_name(out_path.name + ".partial")
+    partial.write_text(document, encoding="utf-8")
+    partial.replace(out_path)
+    charts = sum(len(section.charts) for section in sections)
+    say(f"report: wrote {out_path} ({out_path.stat().st_size / 1e6:.1f} MB, {charts} charts) "
+        f"in {time.perf_counter() - started:.1f} s")
+    return out_path
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _overview(marts: _Marts) -> Section:
+    facts = _build_facts(marts)
+    cards = [
+        ("Customers", f"{facts['customers']:,}"),
+        ("Segments", f"{facts['segments']}"),
+        ("Method", facts["method"]),
+        ("As of", facts["as_of_date"]),
+    ]
+    if facts.get("quarantined") is not None:
+        cards.append(("Rows quarantined", f"{facts['quarantined']:,}"))
+    body = "".join(
+        f'<div class="card"><div class="card-value">{html.escape(str(value))}</div>'
+        f'<div class="card-label">{html.escape(label)}</div></div>' for label, value in cards)
+    section = Section("overview", "Overview", blocks=[f'<div class="cards">{body}</div>'])
+    profiles = marts.frame(
+        "select segment_id, segment_name, segment_description, customers, customer_share, "
+        "revenue_share from segment_profiles order by segment_id")
+    section.blocks.append(_table(
+        profiles, {"segment_id": "Segment", "segment_name": "Name",
+                   "segment_description": "What sets it apart", "customers": "Customers",
+                   "customer_share": "Share of customers", "revenue_share": "Share of revenue"},
+        percent=("customer_share", "revenue_share")))
+    return section
+
+
+def _exploration(marts: _Marts) -> Section | None:
+    if not marts.has("eda_feature_histograms", "eda_feature_summary"):
+        return None
+    section = Section(
+        "exploration", "Exploration",
+        "Each feature as it came in (business units) and as the clustering saw it "
+        "(imputed, capped, log-transformed where skewed, standardized).")
+    bins = marts.frame(
+        "select h.feature_name, h.stage, h.bin_lower, h.bin_upper, h.customers, "
+        "s.feature_position from eda_feature_histograms h join eda_feature_summary s "
+        "using (feature_name, stage) order by s.feature_position, h.stage desc, h.bin_number")
+    features = list(dict.fromkeys(bins["feature_name"]))
+    if features:
+        figure = make_subplots(
+            rows=len(features), cols=2, horizontal_spacing=0.08,
+            vertical_spacing=min(0.08, 0.6 / max(len(features), 1)),
+            subplot_titles=[f"{_label(name)} ({stage})" for name in features
+                            for stage in ("raw", "model input")])
+        for row, name in enumerate(features, start=1):
+            for col, stage in enumerate(("raw", "model_input"), start=1):
+                part = bins[(bins.feature_name == name) & (bins.stage == stage)]
+                figure.add_trace(go.Bar(
+                    x=(part.bin_lower + part.bin_upper) / 2, y=part.customers,
+                    width=(part.bin_upper - part.bin_lower) * 0.95,
+                    marker_color=PALETTE[0] if stage == "raw" else PALETTE[1],
+                    name=stage.replace("_", " "), showlegend=False,
+                    customdata=np.stack([part.bin_lower, part.bin_upper], axis=-1),
+                    hovertemplate="%{customdata[0]:.4g} to %{customdata[1]:.4g}: "
+                                  "%{y:,} customers<extra></extra>"), row=row, col=col)
+        figure.update_layout(height=max(320, 230 * len(features)), bargap=0)
+        section.blocks.append(_chart(figure, "chart-histograms", "Distributions", section))
+
+    if marts.has("eda_feature_correlations"):
+        correlations = marts.frame(
+            "select feature_x, feature_y, position_x, position_y, correlation "
+            "from eda_feature_correlations order by position_y, position_x")
+        if not correlations.empty:
+            matrix = correlations.pivot(index="position_y", columns="position_x",
+                                        values="correlation")
+            names = (correlations.drop_duplicates("position_x")
+                     .sort_values("position_x")["feature_x"].map(_label).tolist())
+            figure = go.Figure(go.Heatmap(
+                z=matrix.to_numpy(), x=names, y=names, zmin=-1, zmax=1,
+                colorscale="RdBu", reversescale=True,
+                text=np.round(matrix.to_numpy(), 2), texttemplate="%{text}",
+                hovertemplate="%{y} x %{x}: %{z:.3f}<extra></extra>"))
+            figure.update_layout(height=min(900, 220 + 45 * len(names)),
+                                 yaxis_autorange="reversed")
+            section.blocks.append(_chart(figure, "chart-correlations",
+                                         "Correlation of the model inputs", section))
+
+    summary = marts.frame(
+        "select feature_name, stage, customers, missing_values, mean_value, sd_value, "
+        "min_value, median_value, max_value, transformation from eda_feature_summary "
+        "order by feature_position, stage desc")
+    section.blocks.append(_table(summary, {
+        "feature_name": "Feature", "stage": "Stage", "customers": "Customers",
+        "missing_values": "Missing", "mean_value": "Mean", "sd_value": "SD",
+        "min_value": "Min", "median_value": "Median", "max_value": "Max",
+        "transformation": "Transformation"}, caption="Summary"))
+    return section
+
+
+def _k_selection(marts: _Marts) -> Section:
+    frame = marts.frame(
+        "select method, k, inertia, silhouette, calinski_harabasz, davies_bouldin, "
+        "is_chosen, selection_rule, bic, stability_ari from cluster_k_selection "
+        "where method in ('kmeans', 'hierarchical', 'gmm') order by method, k")
+    section = Section(
+        "k-selection", "Choosing k",
+        "KMeans over the range of k: the elbow of inertia, silhouette (higher is better), "
+        "Calinski-Harabasz (higher) and Davies-Bouldin (lower). The chosen k is marked.")
+    figure = make_subplots(rows=2, cols=2, subplot_titles=(
+        "Inertia (elbow marked)", "Silhouette", "Calinski-Harabasz", "Davies-Bouldin"))
+    panels = (("inertia", 1, 1), ("silhouette", 1, 2),
+              ("calinski_harabasz", 2, 1), ("davies_bouldin", 2, 2))
+    styles = {"kmeans": PALETTE[0], "hierarchical": PALETTE[1]}
+    for method, colour in styles.items():
+        part = frame[frame.method == method]
+        if part.empty:
+            continue
+        for column, row, col in panels:
+            figure.add_trace(go.Scatter(
+                x=part.k, y=part[column], mode="lines+markers", name=method,
+                legendgroup=method, showlegend=(row, col) == (1, 1),
+                line_color=colour), row=row, col=col)
+            chosen = part[part.is_chosen]
+            figure.add_trace(go.Scatter(
+                x=chosen.k, y=chosen[column], mode="markers", name=f"{method}: chosen k",
+                legendgroup=method, showlegend=False,
+                marker={"size": 15, "symbol": "star", "color": colour,
+                        "line": {"width": 1, "color": "black"}},
+                hovertemplate="chosen k = %{x}<extra></extra>"), row=row, col=col)
+    kmeans = frame[frame.method == "kmeans"].dropna(subset=["inertia"])
+    elbow = knee_point(kmeans.k.to_numpy(), kmeans.inertia.to_numpy()) if len(kmeans) > 2 else None
+    if elbow is not None:
+        figure.add_vline(x=elbow, line_dash="dot", line_color="grey", row=1, col=1,
+                         annotation_text=f"elbow k={elbow}", annotation_position="top right")
+    chosen = frame[(frame.method == "kmeans") & frame.is_chosen]
+    if not chosen.empty:
+        for row, col in ((1, 1), (1, 2), (2, 1), (2, 2)):
+            figure.add_vline(x=int(chosen.k.iloc[0]), line_color="rgba(0,0,0,0.25)",
+                             line_width=6, row=row, col=col)
+    figure.update_layout(height=620)
+    figure.update_xaxes(title_text="k", dtick=1)
+    section.blocks.append(_chart(figure, "chart-k-selection", "Diagnostics against k", section))
+    if not chosen.empty:
+        rule = chosen.selection_rule.iloc[0]
+        stability = chosen.stability_ari.iloc[0]
+        text = f"KMeans chose k = {int(chosen.k.iloc[0])}: {rule}."
+        if pd.notna(stability):
+            text += (f" Bootstrap stability (mean adjusted Rand index of refits): "
+                     f"{stability:.2f}.")
+        section.blocks.append(f"<p>{html.escape(text)}</p>")
+
+    gmm = frame[frame.method == "gmm"].dropna(subset=["bic"])
+    if not gmm.empty:
+        figure = go.Figure(go.Scatter(x=gmm.k, y=gmm.bic, mode="lines+markers",
+                                      name="BIC", line_color=PALETTE[2]))
+        picked = gmm[gmm.is_chosen]
+        figure.add_trace(go.Scatter(x=picked.k, y=picked.bic, mode="markers", name="chosen",
+                                    marker={"size": 15, "symbol": "star",
+                                            "color": PALETTE[2]}))
+        figure.update_layout(height=340, xaxis_title="components", yaxis_title="BIC")
+        section.blocks.append(_chart(figure, "chart-gmm-bic",
+                                     "Gaussian mixture: BIC against components (lower is better)",
+                                     section))
+    return section
+
+
+def _cluster_plots(marts: _Marts, colours: dict[int, str]) -> Section | None:
+    section = Section(
+        "clusters", "Cluster plots",
+        f"Customers on the first two principal components of the model inputs, coloured by "
+        f"segment (a deterministic sample of at most {SCATTER_SAMPLE:,}). Click a segment in "
+        "the legend to hide it.")
+    if marts.has("customer_projection"):
+        points = marts.frame(
+            "select segment_id, segment_name, pc1, pc2, pc1_explained_variance_ratio as v1, "
+            "pc2_explained_variance_ratio as v2 from customer_projection "
+            "order by md5(customer_id) limit ?", [SCATTER_SAMPLE])
+        if not points.empty:
+            figure = _scatter_by_segment(points, "pc1", "pc2", colours)
+            figure.update_layout(
+                height=560,
+                xaxis_title=f"PC1 ({points.v1.iloc[0]:.0%} of variance)",
+                yaxis_title=f"PC2 ({points.v2.iloc[0]:.0%} of variance)")
+            section.blocks.append(_chart(figure, "chart-cluster-plot",
+                                         "Segments on the principal components", section))
+    # The classic mall-customers picture, when income and spending score are
+    # what the segments were fitted on.
+    inputs = set(marts.frame("select feature_name from eda_feature_summary").feature_name
+                 if marts.has("eda_feature_summary") else ())
+    if {"annual_income", "spending_score"} <= inputs:
+        points = marts.frame(
+            "select segment_id, segment_name, annual_income, spending_score "
+            "from dim_customer_segments "
+            "where annual_income is not null and spending_score is not null "
+            "order by md5(customer_id) limit ?", [SCATTER_SAMPLE])
+        figure = _scatter_by_segment(points, "annual_income", "spending_score", colours)
+        figure.update_layout(height=520, xaxis_title="Annual income",
+                             yaxis_title="Spending score")
+        section.blocks.append(_chart(figure, "chart-income-spending",
+                                     "Annual income against spending score", section))
+    return section if section.charts else None
+
+
+def _dendrogram(marts: _Marts) -> Section | None:
+    if not marts.has("cluster_linkage"):
+        return None
+    nodes = marts.frame(
+        "select node_id, left_child_id, right_child_id, merge_height, dendrogram_x, "
+        "cluster_id, is_leaf, fit_customers from cluster_linkage order by node_id")
+    merges = nodes[~nodes.is_leaf]
+    if merges.empty:
+        return None
+    position = nodes.set_index("node_id")[["dendrogram_x", "merge_height"]]
+    section = Section(
+        "dendrogram", "Dendrogram",
+        f"Ward's linkage over {int((nodes.is_leaf).sum()):,} micro-clusters of the fit sample. "
+        "The dashed line cuts the tree into the hierarchical clusters; branches below it take "
+        "their cluster's colour.")
+    figure = go.Figure()
+    groups: dict[object, tuple[list, list]] = {}
+    for node in merges.itertuples():
+        left, right = position.loc[node.left_child_id], position.loc[node.right_child_id]
+        xs = [left.dendrogram_x, left.dendrogram_x, right.dendrogram_x, right.dendrogram_x, None]
+        ys = [left.merge_height, node.merge_height, node.merge_height, right.merge_height, None]
+        key = int(node.cluster_id) if pd.notna(node.cluster_id) else None
+        groups.setdefault(key, ([], []))
+        groups[key][0].extend(xs)
+        groups[key][1].extend(ys)
+    for key in sorted(groups, key=lambda value: (value is None, value or 0)):
+        xs, ys = groups[key]
+        figure.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", hoverinfo="skip",
+            name="above the cut" if key is None else f"hierarchical cluster {key}",
+            line={"width": 1.2,
+                  "color": NOISE_COLOUR if key is None else PALETTE[(key - 1) % len(PALETTE)]}))
+    below = merges[merges.cluster_id.notna()].merge_height
+    above = merges[merges.cluster_id.isna()].merge_height
+    if not above.empty:
+        cut = ((below.max() if not below.empty else 0.0) + above.min()) / 2
+        clusters = int(nodes.cluster_id.nunique())
+        figure.add_hline(y=cut, line_dash="dash", line_color="black",
+                         annotation_text=f"cut: {clusters} clusters",
+                         annotation_position="top left")
+    figure.update_layout(height=520, xaxis={"showticklabels": False, "title": "micro-clusters"},
+                         yaxis_title="Ward merge distance")
+    section.blocks.append(_chart(figure, "chart-dendrogram", "Ward dendrogram", section))
+    return section
+
+
+def _profiles(marts: _Marts, colours: dict[int, str]) -> Section:
+    section = Section("profiles", "Segment profiles",
+                      "Who is in each segment, what sets it apart, and what to do about it.")
+    profiles = marts.frame(
+        "select segment_id, segment_name, customers, customer_share, revenue_share, "
+        "revenue_per_customer from segment_profiles order by segment_id")
+    figure = go.Figure()
+    figure.add_trace(go.Bar(x=profiles.segment_name, y=profiles.customer_share,
+                            name="share of customers", marker_color=PALETTE[0]))
+    figure.add_trace(go.Bar(x=profiles.segment_name, y=profiles.revenue_share,
+                            name="share of revenue", marker_color=PALETTE[1]))
+    figure.update_layout(barmode="group", height=420, yaxis_tickformat=".0%")
+    section.blocks.append(_chart(figure, "chart-segment-sizes",
+                                 "Size and revenue share", section))
+
+    if marts.has("segment_drivers"):
+        drivers = marts.frame(
+            "select segment_id, segment_name, feature_name, standardized_difference, "
+            "segment_mean, population_mean, driver_rank from segment_drivers "
+            "where is_clustering_feature order by segment_id, feature_name")
+        if not drivers.empty:
+            matrix = drivers.pivot(index="segment_name", columns="feature_name",
+                                   values="standardized_difference")
+            order = profiles.segment_name[profiles.segment_name.isin(matrix.index)]
+            matrix = matrix.loc[order]
+            limit = float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.size else 1.0
+            figure = go.Figure(go.Heatmap(
+                z=matrix.to_numpy(), x=[_label(c) for c in matrix.columns], y=matrix.index,
+                zmin=-limit, zmax=limit, colorscale="RdBu", reversescale=True,
+                text=np.round(matrix.to_numpy(), 2), texttemplate="%{text}",
+                colorbar={"title": "sd from<br>population"},
+                hovertemplate="%{y}<br>%{x}: %{z:+.2f} sd<extra></extra>"))
+            figure.update_layout(height=max(300, 90 + 55 * len(matrix)),
+                                 yaxis_autorange="reversed")
+            section.blocks.append(_chart(figure, "chart-segment-heatmap",
+                                         "Standardized feature means by segment", section))
+            top = drivers[drivers.driver_rank <= 3].sort_values(["segment_id", "driver_rank"])
+            section.blocks.append(_table(top, {
+                "segment_name": "Segment", "driver_rank": "Rank", "feature_name": "Driver",
+                "segment_mean": "Segment mean", "population_mean": "Population mean",
+                "standardized_difference": "Difference (sd)"}, caption="Top drivers"))
+    if marts.has("segment_rules"):
+        rules = marts.frame(
+            "select segment_name, rule, rule_precision, rule_coverage from segment_rules "
+            "order by segment_id")
+        section.blocks.append(_table(rules, {
+            "segment_name": "Segment", "rule": "Rule", "rule_precision": "Precision",
+            "rule_coverage": "Coverage"}, percent=("rule_precision", "rule_coverage"),
+            caption="Rules (surrogate decision tree)"))
+    if marts.has("segment_recommendations"):
+        actions = marts.frame(
+            "select segment_name, archetype, action, channel, offer_type, action_priority, "
+            "revenue_per_customer from segment_recommendations order by segment_id")
+        section.blocks.append(_table(actions, {
+            "segment_name": "Segment", "archetype": "Archetype", "action": "Action",
+            "channel": "Channel", "offer_type": "Offer", "action_priority": "Priority",
+            "revenue_per_customer": "Revenue per customer"}, caption="Recommended actions"))
+    return section
+
+
+def _rfm(marts: _Marts) -> Section | None:
+    if not marts.has("customer_rfm"):
+        return None
+    section = Section("rfm", "RFM",
+                      "Recency and frequency quintile scores (5 = best) and the standard RFM "
+                      "segments, against the clusters.")
+    grid = marts.frame(
+        "select recency_score, frequency_score, count(*) as customers, "
+        "avg(monetary) as mean_monetary from customer_rfm where has_purchases "
+        "group by recency_score, frequency_score")
+    if not grid.empty:
+        customers = (grid.pivot(index="frequency_score", columns="recency_score",
+                                values="customers")
+                     .reindex(index=range(1, 6), columns=range(1, 6)).fillna(0))
+        monetary = (grid.pivot(index="frequency_score", columns="recency_score",
+                               values="mean_monetary")
+                    .reindex(index=range(1, 6), columns=range(1, 6)))
+        figure = go.Figure(go.Heatmap(
+            z=customers.to_numpy(), x=[f"R{score}" for score in customers.columns],
+            y=[f"F{score}" for score in customers.index], colorscale="Blues",
+            customdata=monetary.to_numpy(), texttemplate="%{z:,}",
+            hovertemplate="%{x} %{y}: %{z:,} customers, mean monetary "
+                          "%{customdata:,.2f}<extra></extra>"))
+        figure.update_layout(height=460, xaxis_title="recency score",
+                             yaxis_title="frequency score")
+        section.blocks.append(_chart(figure, "chart-rfm-grid",
+                                     "Customers by recency and frequency score", section))
+    if marts.has("segment_rfm_crosstab"):
+        crosstab = marts.frame(
+            "select segment_id, segment_name, rfm_segment, customers, share_of_segment "
+            "from segment_rfm_crosstab")
+        if not crosstab.empty:
+            matrix = (crosstab.pivot_table(index=["segment_id", "segment_name"],
+                                           columns="rfm_segment", values="share_of_segment",
+                                           aggfunc="sum").fillna(0).sort_index())
+            counts = (crosstab.pivot_table(index=["segment_id", "segment_name"],
+                                           columns="rfm_segment", values="customers",
+                                           aggfunc="sum").fillna(0).sort_index())
+            figure = go.Figure(go.Heatmap(
+                z=matrix.to_numpy(), x=list(matrix.columns),
+                y=[name for _, name in matrix.index], colorscale="Greens",
+                customdata=counts.to_numpy(), texttemplate="%{z:.0%}",
+                hovertemplate="%{y} / %{x}: %{z:.1%} of the segment "
+                              "(%{customdata:,} customers)<extra></extra>"))
+            figure.update_layout(height=max(320, 110 + 50 * len(matrix)),
+                                 yaxis_autorange="reversed")
+            section.blocks.append(_chart(figure, "chart-rfm-crosstab",
+                                         "RFM segments within each cluster segment", section))
+    return section if section.charts else None
+
+
+def _agreement(marts: _Marts) -> Section | None:
+    if not marts.has("cluster_method_agreement"):
+        return None
+    pairs = marts.frame("select method_a, method_b, adjusted_rand_index "
+                        "from cluster_method_agreement")
+    if pairs.empty:
+        return None
+    methods = sorted(set(pairs.method_a) | set(pairs.method_b))
+    matrix = pd.DataFrame(np.eye(len(methods)), index=methods, columns=methods)
+    for row in pairs.itertuples():
+        matrix.loc[row.method_a, row.method_b] = row.adjusted_rand_index
+        matrix.loc[row.method_b, row.method_a] = row.adjusted_rand_index
+    section = Section("agreement", "Agreement between methods",
+                      "Adjusted Rand index between the partitions of every pair of methods "
+                      "(1 = the same segments, about 0 = no more alike than chance).")
+    figure = go.Figure(go.Heatmap(
+        z=matrix.to_numpy(), x=methods, y=methods, zmin=0, zmax=1, colorscale="Purples",
+        texttemplate="%{z:.2f}", hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>"))
+    figure.update_layout(height=380)
+    section.blocks.append(_chart(figure, "chart-method-agreement", "Adjusted Rand index",
+                                 section))
+    return section
+
+
+def _migration(marts: _Marts) -> Section:
+    section = Section("migration", "Migration between runs")
+    if not marts.has("segment_migration"):
+        section.blocks.append(
+            "<p>No segment history in this database yet: migration appears once "
+            "<code>segment_migration</code> exists (builds at successive as_of_date).</p>")
+        return section
+    flows = marts.frame(
+        "select from_run_id, to_run_id, from_segment_id, to_segment_id, customers "
+        "from segment_migration "
+        "where to_run_id = (select max(to_run_id) from segment_migration) "
+        "and from_run_id = (select max(from_run_id) from segment_migration "
+        "                   where to_run_id = (select max(to_run_id) from segment_migration))")
+    if flows.empty:
+        section.blocks.append("<p>Only one run so far: nothing has migrated yet.</p>")
+        return section
+    sources = [f"before: {_segment_label(value)}" for value in flows.from_segment_id]
+    targets = [f"now: {_segment_label(value)}" for value in flows.to_segment_id]
+    labels = list(dict.fromkeys(sources + targets))
+    index = {label: number for number, label in enumerate(labels)}
+    figure = go.Figure(go.Sankey(
+        node={"label": labels, "pad": 12},
+        link={"source": [index[label] for label in sources],
+              "target": [index[label] for label in targets],
+              "value": flows.customers.tolist()}))
+    figure.update_layout(height=520)
+    section.intro = (f"Customers moving between segments from run {flows.from_run_id.iloc[0]} "
+                     f"to run {flows.to_run_id.iloc[0]}.")
+    section.blocks.append(_chart(figure, "chart-migration", "Segment migration", section))
+    return section
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _build_facts(marts: _Marts) -> dict:
+    row = marts.frame(
+        "select count(*) as customers, count(distinct segment_id) as segments, "
+        "any_value(segment_method) as method, max(as_of_date) as as_of_date "
+        "from dim_customer_segments").iloc[0]
+    facts = {"customers": int(row.customers), "segments": int(row.segments),
+             "method": str(row["method"]), "as_of_date": str(row.as_of_date)[:10]}
+    if marts.has("input_reconciliation"):
+        facts["quarantined"] = int(marts.frame(
+            "select coalesce(sum(rows_quarantined), 0) as n from input_reconciliation").n.iloc[0])
+    return facts
+
+
+def _segment_colours(marts: _Marts) -> dict[int, str]:
+    ids = marts.frame("select segment_id from segment_profiles order by segment_id").segment_id
+    return {int(value): (NOISE_COLOUR if value == 0 else PALETTE[(int(value) - 1) % len(PALETTE)])
+            for value in ids}
+
+
+def _scatter_by_segment(points: pd.DataFrame, x: str, y: str,
+                        colours: dict[int, str]) -> go.Figure:
+    figure = go.Figure()
+    for (segment_id, name), part in points.groupby(["segment_id", "segment_name"], sort=True):
+        figure.add_trace(go.Scatter(
+            x=part[x], y=part[y], mode="markers", name=f"{segment_id}: {name}",
+            marker={"size": 5, "opacity": 0.65, "color": colours.get(int(segment_id))},
+            hovertemplate=f"{html.escape(str(name))}<br>{x}=%{{x:.3g}}, {y}=%{{y:.3g}}"
+                          "<extra></extra>"))
+    return figure
+
+
+def _segment_label(value: object) -> str:
+    return "(none)" if pd.isna(value) else f"segment {int(value)}"
+
+
+def _label(feature_name: str) -> str:
+    return feature_name.replace("category_share__", "share: ").replace("_", " ")
+
+
+def _chart(figure: go.Figure, chart_id: str, heading: str, section: Section) -> str:
+    figure.update_layout(template="plotly_white", margin={"l": 60, "r": 30, "t": 50, "b": 50},
+                         font={"family": "system-ui, sans-serif"})
+    section.charts.append(chart_id)
+    plot = figure.to_html(full_html=False, include_plotlyjs=False, div_id=chart_id,
+                          config=PLOT_CONFIG)
+    return (f'<figure class="chart" data-chart="{chart_id}">'
+            f"<figcaption>{html.escape(heading)}</figcaption>{plot}</figure>")
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], *, percent: Sequence[str] = (),
+           caption: str | None = None) -> str:
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
+    rows = []
+    for record in frame[list(columns)].itertuples(index=False):
+        cells = []
+        for name, value in zip(columns, record, strict=True):
+            cells.append(f"<td>{html.escape(_format(value, name in percent))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<div class="table-wrap"><table>{title}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _format(value: object, percent: bool) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        value = float(value) + 0.0  # no "-0"
+        if percent:
+            return f"{value:.1%}"
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
+
+
+def _page(title: str, facts: dict, sections: list[Section]) -> str:
+    charts = [chart for section in sections for chart in section.charts]
+    nav = "".join(f'<a href="#{s.anchor}">{html.escape(s.title)}</a>' for s in sections)
+    body = []
+    for section in sections:
+        intro = f"<p class='intro'>{html.escape(section.intro)}</p>" if section.intro else ""
+        body.append(f'<section id="{section.anchor}"><h2>{html.escape(section.title)}</h2>'
+                    f"{intro}{''.join(section.blocks)}</section>")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="segmentation-charts" content="{' '.join(charts)}">
+<title>{html.escape(title)}</title>
+<style>{_CSS}</style>
+<script>{get_plotlyjs()}</script>
+</head>
+<body>
+<header><h1>{html.escape(title)}</h1>
+<p class="meta">{facts['customers']:,} customers, {facts['segments']} segments
+({html.escape(facts['method'])}), as of {html.escape(facts['as_of_date'])}.
+Drawn from the dbt marts.</p>
+<nav>{nav}</nav></header>
+<main>{''.join(body)}</main>
+</body>
+</html>
+"""
+
+
+_CSS = """
+:root { --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; --accent: #4C78A8; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", sans-serif;
+       color: var(--ink); background: #f7f9fb; }
+header { background: white; border-bottom: 1px solid var(--line); padding: 1.2rem 2rem 0.6rem;
+         position: sticky; top: 0; z-index: 10; }
+h1 { margin: 0 0 0.3rem; font-size: 1.6rem; }
+.meta { margin: 0 0 0.6rem; color: var(--muted); }
+nav a { margin-right: 1.1rem; color: var(--accent); text-decoration: none; font-weight: 600; }
+main { max-width: 1200px; margin: 0 auto; padding: 1rem 2rem 3rem; }
+section { background: white; border: 1px solid var(--line); border-radius: 8px;
+          padding: 1rem 1.5rem; margin: 1.2rem 0; scroll-margin-top: 7rem; }
+h2 { margin-top: 0.2rem; }
+.intro { color: var(--muted); }
+.cards { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem 1.2rem;
+        min-width: 9rem; }
+.card-value { font-size: 1.5rem; font-weight: 700; }
+.card-label { color: var(--muted); font-size: 0.9rem; }
+figure.chart { margin: 1rem 0; }
+figcaption { font-weight: 600; margin-bottom: 0.3rem; }
+.table-wrap { overflow-x: auto; margin: 1rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 0.35rem 0.6rem; text-align: left;
+         vertical-align: top; }
+th { background: #f0f4f8; }
+"""
