@@ -56,7 +56,8 @@ def artifact_dir() -> Path:
 
 @dataclass
 class PageLog:
-    console_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)  # console.error and uncaught
+    page_errors: list[str] = field(default_factory=list)  # uncaught exceptions only
     blocked_requests: list[str] = field(default_factory=list)
 
 
@@ -87,7 +88,8 @@ def open_page(url: str, *, width: int = 1300,
             page.route("**/*", route)
             page.on("console", lambda message: log.console_errors.append(message.text)
                     if message.type == "error" else None)
-            page.on("pageerror", lambda error: log.console_errors.append(str(error)))
+            page.on("pageerror", lambda error: (log.console_errors.append(str(error)),
+                                                log.page_errors.append(str(error))))
             page.goto(url, wait_until="load")
             yield page, log
         finally:
