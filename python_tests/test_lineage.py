@@ -1,0 +1,89 @@
+"""Stable segment ids: matching a refit's segments to the previous run's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation.lineage import match_segments
+
+FEATURES = ["recency", "frequency", "monetary"]
+CENTRES = np.array([[2.0, -1.0, -1.0], [-1.0, 2.0, 2.0], [0.0, 0.0, -2.0], [-1.5, -1.5, 1.0]])
+
+
+def _frame(values, ids) -> pd.DataFrame:
+    return pd.DataFrame(np.asarray(values, float), index=ids, columns=FEATURES)
+
+
+def _overlap(pairs: dict[tuple[int, int], int]) -> pd.DataFrame:
+    return pd.DataFrame([(old, new, n) for (old, new), n in pairs.items()],
+                        columns=["previous_stable_segment_id", "cluster_id", "customers"])
+
+
+def _by_cluster(matches):
+    return {match.cluster_id: match for match in matches}
+
+
+def test_first_run_keeps_its_own_numbering():
+    matches = match_segments(_frame(CENTRES, [1, 2, 3, 4]), None)
+    assert [(m.cluster_id, m.stable_segment_id, m.status) for m in matches] == [
+        (1, 1, "first_run"), (2, 2, "first_run"), (3, 3, "first_run"), (4, 4, "first_run")]
+
+
+def test_renumbered_refit_keeps_ids_through_the_permutation():
+    previous = _frame(CENTRES, [1, 2, 3, 4])
+    rng = np.random.default_rng(0)
+    # The refit numbers the same groups 3, 1, 4, 2 and moves them a little.
+    refit = _frame(CENTRES + rng.normal(0, 0.1, CENTRES.shape), [3, 1, 4, 2])
+    matches = _by_cluster(match_segments(refit, previous, max_issued_id=4))
+    assert {cluster: m.stable_segment_id for cluster, m in matches.items()} == {
+        3: 1, 1: 2, 4: 3, 2: 4}
+    assert all(m.status == "continued" for m in matches.values())
+    assert all(m.match_distance < 0.5 for m in matches.values())
+
+
+def test_a_group_far_from_every_old_one_is_new_and_ids_are_never_recycled():
+    previous = _frame(CENTRES[:3], [1, 2, 5])  # id 3 and 4 were issued once and retired
+    refit = _frame(np.vstack([CENTRES[:3], [[6.0, 6.0, 6.0]]]), [1, 2, 3, 4])
+    matches = _by_cluster(match_segments(refit, previous, max_issued_id=7))
+    assert matches[4].status == "new"
+    assert matches[4].stable_segment_id == 8
+    assert [matches[c].stable_segment_id for c in (1, 2, 3)] == [1, 2, 5]
+
+
+def test_a_split_retires_the_parent_id():
+    previous = _frame(CENTRES[:3], [1, 2, 3])
+    # Old segment 1 becomes two groups either side of its centre.
+    refit = _frame([CENTRES[0] + 0.4, CENTRES[0] - 0.4, CENTRES[1], CENTRES[2]], [1, 2, 3, 4])
+    overlap = _overlap({(1, 1): 50, (1, 2): 50, (2, 3): 100, (3, 4): 100})
+    matches = _by_cluster(match_segments(refit, previous, overlap, max_issued_id=3))
+    assert matches[1].status == matches[2].status == "split"
+    assert {matches[1].stable_segment_id, matches[2].stable_segment_id} == {4, 5}
+    assert matches[1].previous_stable_segment_id == 1
+    assert (matches[3].stable_segment_id, matches[3].status) == (2, "continued")
+    assert (matches[4].stable_segment_id, matches[4].status) == (3, "continued")
+
+
+def test_a_merge_gets_a_new_id():
+    previous = _frame(CENTRES, [1, 2, 3, 4])
+    merged_centre = (CENTRES[2] + CENTRES[3]) / 2
+    refit = _frame([CENTRES[0], CENTRES[1], merged_centre], [1, 2, 3])
+    overlap = _overlap({(1, 1): 100, (2, 2): 100, (3, 3): 60, (4, 3): 40})
+    matches = _by_cluster(match_segments(refit, previous, overlap, max_issued_id=4))
+    assert (matches[3].status, matches[3].stable_segment_id) == ("merged", 5)
+    assert [matches[c].stable_segment_id for c in (1, 2)] == [1, 2]
+
+
+def test_small_strays_are_not_a_split():
+    previous = _frame(CENTRES[:2], [1, 2])
+    refit = _frame(CENTRES[:2], [1, 2])
+    overlap = _overlap({(1, 1): 90, (1, 2): 10, (2, 2): 95, (2, 1): 5})
+    matches = match_segments(refit, previous, overlap, max_issued_id=2)
+    assert [m.status for m in matches] == ["continued", "continued"]
+
+
+def test_a_changed_feature_set_is_a_clear_error():
+    previous = _frame(CENTRES, [1, 2, 3, 4]).drop(columns="monetary")
+    with pytest.raises(ValueError, match="monetary"):
+        match_segments(_frame(CENTRES, [1, 2, 3, 4]), previous)
