@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import CASES, DbtBuild, build_case
+from dbt_helpers import CASES, OLD_DUCKDB_VERSION, DbtBuild, build_case
 from segmentation.demo_data import generate_company_with_personas
 
 # Builds run two at a time: a build keeps about one of the two cores busy.
@@ -19,6 +21,24 @@ _NEEDED_BUILDS = pytest.StashKey[list]()
 def demo_company():
     """(customers, orders, persona) for 2,000 synthetic customers, seed 7."""
     return generate_company_with_personas(2_000, random_state=7)
+
+
+@pytest.fixture(scope="session")
+def old_duckdb(tmp_path_factory) -> Path:
+    """A folder holding DuckDB OLD_DUCKDB_VERSION, for a subprocess's PYTHONPATH.
+
+    Installed from the package index once per session (about 20 MB); the test
+    is skipped when the index cannot be reached.
+    """
+    target = tmp_path_factory.mktemp(f"duckdb-{OLD_DUCKDB_VERSION}")
+    completed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "--only-binary", ":all:", "--target", str(target),
+         f"duckdb=={OLD_DUCKDB_VERSION}"],
+        capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    if completed.returncode != 0:
+        pytest.skip(f"cannot install duckdb=={OLD_DUCKDB_VERSION}: {completed.stderr[-500:]}")
+    return target
 
 
 # --------------------------------------------------------------------------- dbt builds

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 
 import duckdb
@@ -39,6 +40,10 @@ from segmentation.demo_data import (
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BUILD_TIMEOUT_SECONDS = 300
+
+# DuckDB release the published serving file must open in (fixture old_duckdb):
+# the oldest 1.x. docs/bi-guide.md lists the others tried.
+OLD_DUCKDB_VERSION = "1.0.0"
 
 PUBLIC_MARTS = (
     "dim_customer_segments",
@@ -77,6 +82,11 @@ class DbtBuild:
     seconds: float = 0.0
 
     @property
+    def export_dir(self) -> Path:
+        """Where the build publishes its marts for BI (var export_dir)."""
+        return Path(self.vars["export_dir"])
+
+    @property
     def succeeded(self) -> bool:
         return self.returncode == 0
 
@@ -94,14 +104,19 @@ class DbtBuild:
 
 
 def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
-                  info: dict | None = None) -> DbtBuild:
-    """`dbt build` from the project dir into ``work_dir``/seg.duckdb.
+                  info: dict | None = None, db_path: Path | None = None,
+                  project_dir: Path = PROJECT_DIR, selector: str | None = "auto") -> DbtBuild:
+    """`dbt build` from the project dir into ``work_dir``/seg.duckdb (or ``db_path``).
 
     Target and log paths live in ``work_dir`` too, so concurrent builds never
-    share dbt's target/ folder. The vars go in as JSON, which is YAML.
+    share dbt's target/ folder, and the marts are published into
+    ``work_dir``/exports unless the vars name an export_dir. The vars go in as
+    JSON, which is YAML. With var mode 'score' the build uses the documented
+    ``--selector score`` (selector="auto"); selector=None selects everything.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
-    db_path = work_dir / "seg.duckdb"
+    db_path = db_path or work_dir / "seg.duckdb"
+    dbt_vars = {"export_dir": str(work_dir / "exports"), **(dbt_vars or {})}
     env = {
         **os.environ,
         "SEGMENTATION_DUCKDB_PATH": str(db_path),
@@ -117,12 +132,15 @@ def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
     ]
-    if dbt_vars:
-        args += ["--vars", json.dumps(dbt_vars)]
+    args += ["--vars", json.dumps(dbt_vars)]
+    if selector == "auto":
+        selector = "score" if dbt_vars.get("mode") == "score" else None
+    if selector:
+        args += ["--selector", selector]
     started = time.monotonic()
     try:
         completed = subprocess.run(
-            args, cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL,
+            args, cwd=project_dir, env=env, stdin=subprocess.DEVNULL,
             capture_output=True, text=True, timeout=BUILD_TIMEOUT_SECONDS,
         )
         returncode, output = completed.returncode, completed.stdout + completed.stderr
@@ -130,8 +148,18 @@ def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
         returncode = -1
         output = f"(timed out after {BUILD_TIMEOUT_SECONDS} s)\n{timeout.stdout or ''}"
     return DbtBuild(name=name, returncode=returncode, output=output, db_path=db_path,
-                    work_dir=work_dir, vars=dbt_vars or {}, info=info or {},
+                    work_dir=work_dir, vars=dbt_vars, info=info or {},
                     seconds=time.monotonic() - started)
+
+
+def python_with_packages(packages_dir: Path, code: str, *args: str,
+                         timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new interpreter that imports from ``packages_dir`` first
+    (e.g. an older duckdb installed there with ``pip install --target``)."""
+    env = {**os.environ, "PYTHONPATH": str(packages_dir)}
+    return subprocess.run([sys.executable, "-s", "-c", code, *args], env=env,
+                          capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
 
 
 def csv_data_rows(path: Path) -> int:
@@ -196,7 +224,11 @@ def case_planted_company(input_dir: Path) -> tuple[dict, dict]:
     customers, orders = pad(customers, "customer_id"), pad(orders, "customer_id")
     write_table(customers, input_dir / "customers.parquet", file_format="parquet")
     write_table(orders, input_dir / "orders.parquet", file_format="parquet")
-    return {"input_dir": str(input_dir), "cross_sell": True}, {"truth": truth}
+    # Every export format, so test_bi_exports reads each back on a build with
+    # the optional cross-sell marts (hyper only where the tableau extra is).
+    formats = ["parquet", "csv", "duckdb"] + (["hyper"] if find_spec("pantab") else [])
+    return {"input_dir": str(input_dir), "cross_sell": True,
+            "export_formats": formats}, {"truth": truth}
 
 
 AS_OF_DATE = "2025-06-30"
@@ -300,8 +332,125 @@ def case_fail_no_variance(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir), "features": ["annual_income", "spending_score"]}, {}
 
 
+def copy_project(destination: Path) -> Path:
+    """A copy of the dbt project (no venv, builds or data) at ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for path in PROJECT_DIR.glob("*.yml"):  # dbt_project, profiles, selectors
+        shutil.copy2(path, destination / path.name)
+    for name in ("models", "macros", "seeds", "tests", "analyses", "snapshots"):
+        if (PROJECT_DIR / name).is_dir():
+            shutil.copytree(PROJECT_DIR / name, destination / name)
+    return destination
+
+
+PREVIOUS_PUBLICATION = {
+    "manifest.json": json.dumps({"invocation_id": "previous-build", "marts": [
+        {"name": "segment_profiles", "files": {"parquet": "parquet/segment_profiles.parquet"}}]}),
+    "parquet/segment_profiles.parquet": "the previous build's file",
+}
+
+
+def case_fail_mart_test(input_dir: Path) -> tuple[dict, dict]:
+    """A data test on a public mart fails, in a copy of the project given one
+    failing singular test: the build must skip bi_publications and leave the
+    previous publication (PREVIOUS_PUBLICATION) as it was."""
+    _planted_customers_csv(input_dir, renamed=False, n_per_group=25)
+    project_dir = copy_project(input_dir.parent / "project")
+    (project_dir / "tests" / "singular" / "segment_profiles_fail_on_purpose.sql").write_text(
+        "select segment_id from {{ ref('segment_profiles') }}\n")
+    export_dir = input_dir.parent / "exports"
+    for relative, text in PREVIOUS_PUBLICATION.items():
+        (export_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (export_dir / relative).write_text(text)
+    return ({"input_dir": str(input_dir), "features": ["annual_income", "spending_score"],
+             "export_dir": str(export_dir)},
+            {"project_dir": project_dir})
+
+
+def _prefixed(table: pa.Table, columns: tuple[str, ...], prefix: str) -> pa.Table:
+    """`table` with `prefix` put before the values of `columns` (new ids)."""
+    for column in columns:
+        table = table.set_column(table.schema.get_field_index(column), column,
+                                 pc.binary_join_element_wise(prefix, table[column], ""))
+    return table
+
+
+def _keep(table: pa.Table, keep: set[str]) -> pa.Table:
+    return table.filter(pc.is_in(table["customer_id"], value_set=pa.array(sorted(keep))))
+
+
+def case_history_demo(input_dir: Path) -> tuple[dict, dict]:
+    """Segments over time on the demo seeds: fits at 2025-06-30 and 2025-09-30
+    into one DuckDB file; the case's own build then scores at 2025-12-31."""
+    work_dir = input_dir.parent
+    steps = [run_dbt_build(work_dir, {"as_of_date": day}, name=f"history_demo_{day}")
+             for day in ("2025-06-30", "2025-09-30")]
+    return {"as_of_date": "2025-12-31", "mode": "score"}, {"steps": steps}
+
+
+def case_history_planted(input_dir: Path) -> tuple[dict, dict]:
+    """The same four planted groups, refitted after a tenth of the customers
+    changed: a fit at 2025-12-30 on company A, a fit at 2025-12-31 on company B
+    (A with 10% of its customers replaced by new ones from the same groups),
+    then the case's own build repeats the 2025-12-31 fit (it replaces that run)."""
+    work_dir = input_dir.parent
+    customers, orders, labels = generate_planted_company(150, random_state=1)
+    fresh_customers, fresh_orders, fresh_labels = generate_planted_company(15, random_state=2)
+    ids = customers["customer_id"].to_pylist()
+    rng = np.random.default_rng(3)
+    dropped = set(rng.choice(ids, size=len(fresh_labels), replace=False).tolist())
+    keep = set(ids) - dropped
+    changed_customers = pa.concat_tables([
+        _keep(customers, keep), _prefixed(fresh_customers, ("customer_id",), "N")])
+    changed_orders = pa.concat_tables([
+        _keep(orders, keep), _prefixed(fresh_orders, ("customer_id", "order_id"), "N")])
+    first, second = input_dir / "a", input_dir / "b"
+    for folder, (c, o) in ((first, (customers, orders)),
+                           (second, (changed_customers, changed_orders))):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_table(c, folder / "customers.parquet", file_format="parquet")
+        write_table(o, folder / "orders.parquet", file_format="parquet")
+    steps = [
+        run_dbt_build(work_dir, {"input_dir": str(first), "as_of_date": "2025-12-30"},
+                      name="history_planted_a"),
+        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-12-31"},
+                      name="history_planted_b"),
+    ]
+    truth = pd.DataFrame({"customer_id": ids, "truth": labels})
+    return ({"input_dir": str(second), "as_of_date": "2025-12-31"},
+            {"steps": steps, "truth": truth, "replaced": sorted(dropped)})
+
+
+def case_score_planted_customers(input_dir: Path) -> tuple[dict, dict]:
+    """Fit on planted customers at 2025-01-31; score without a selector (an
+    error); then the case's own build scores at 2025-02-28 after a tenth more
+    customers arrived."""
+    work_dir = input_dir.parent
+    customers, _ = generate_planted_customers(100, 4, random_state=0)
+    newcomers, _ = generate_planted_customers(10, 4, random_state=5)
+    newcomers = newcomers.set_column(
+        0, "customer_id", pc.binary_join_element_wise("new-", newcomers["customer_id"], ""))
+    first, second = input_dir / "a", input_dir / "b"
+    for folder, table in ((first, customers), (second, pa.concat_tables([customers, newcomers]))):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_table(table, folder / "customers.csv", file_format="csv")
+    features = ["annual_income", "spending_score"]
+    steps = [
+        run_dbt_build(work_dir, {"input_dir": str(first), "as_of_date": "2025-01-31",
+                                 "features": features}, name="score_fit"),
+        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
+                                 "features": features, "mode": "score"},
+                      name="score_without_selector", selector=None),
+    ]
+    return ({"input_dir": str(second), "as_of_date": "2025-02-28", "features": features,
+             "mode": "score"}, {"steps": steps})
+
+
 # Longest first, so two workers finish together.
 CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
+    "history_demo": case_history_demo,
+    "history_planted": case_history_planted,
+    "score_planted_customers": case_score_planted_customers,
     "planted_customers": case_planted_customers,
     "planted_company": case_planted_company,
     "planted_company_hierarchical": case_planted_company_hierarchical,
@@ -310,6 +459,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "demo_b": case_demo,
     "demo_mixed": case_demo_mixed,
     "no_orders": case_no_orders,
+    "fail_mart_test": case_fail_mart_test,
     "fail_no_variance": case_fail_no_variance,
     "fail_missing_customers": case_fail_missing_customers,
     "fail_missing_amount": case_fail_missing_amount,
@@ -328,4 +478,5 @@ def build_case(name: str, base_dir: Path) -> DbtBuild:
     dbt_vars, info = CASES[name](input_dir)
     if not any(input_dir.iterdir()):
         input_dir.rmdir()
-    return run_dbt_build(work_dir, dbt_vars, name=name, info=info)
+    return run_dbt_build(work_dir, dbt_vars, name=name, info=info,
+                         project_dir=info.get("project_dir", PROJECT_DIR))

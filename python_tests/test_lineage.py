@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from segmentation.lineage import match_segments
+from segmentation.lineage import match_segments, match_segments_table
 
 FEATURES = ["recency", "frequency", "monetary"]
 CENTRES = np.array([[2.0, -1.0, -1.0], [-1.0, 2.0, 2.0], [0.0, 0.0, -2.0], [-1.5, -1.5, 1.0]])
@@ -83,7 +82,40 @@ def test_small_strays_are_not_a_split():
     assert [m.status for m in matches] == ["continued", "continued"]
 
 
-def test_a_changed_feature_set_is_a_clear_error():
+def test_a_changed_feature_set_makes_every_segment_new():
     previous = _frame(CENTRES, [1, 2, 3, 4]).drop(columns="monetary")
-    with pytest.raises(ValueError, match="monetary"):
-        match_segments(_frame(CENTRES, [1, 2, 3, 4]), previous)
+    matches = match_segments(_frame(CENTRES, [1, 2, 3, 4]), previous, max_issued_id=6)
+    assert [(m.stable_segment_id, m.status) for m in matches] == [
+        (7, "new"), (8, "new"), (9, "new"), (10, "new")]
+
+
+def test_the_table_adapter_carries_names_and_types():
+    current = pd.DataFrame([(c, f, CENTRES[c - 1][i]) for c in (1, 2)
+                            for i, f in enumerate(FEATURES)],
+                           columns=["cluster_id", "feature_name", "standardized_value"])
+    previous = pd.DataFrame([(s, name, f, CENTRES[c][i])
+                             for s, name, c in ((4, "Loyal", 1), (9, "Lapsed", 0))
+                             for i, f in enumerate(FEATURES)],
+                            columns=["previous_segment_id", "previous_segment_name",
+                                     "feature_name", "standardized_value"])
+    overlap = pd.DataFrame(columns=["previous_segment_id", "cluster_id", "customers"])
+    table = match_segments_table(current, previous, overlap, max_issued_id=9,
+                                 max_distance=1.0, min_share=0.25)
+    assert table.to_dict("list") == {
+        "cluster_id": [1, 2], "stable_segment_id": [9, 4],
+        "lineage_status": ["continued", "continued"], "previous_segment_id": [9, 4],
+        "previous_segment_name": ["Lapsed", "Loyal"], "match_distance": [0.0, 0.0]}
+
+
+def test_the_table_adapter_types_a_first_run_without_history():
+    current = pd.DataFrame([(1, "recency", 0.5)],
+                           columns=["cluster_id", "feature_name", "standardized_value"])
+    empty = pd.DataFrame(columns=["previous_segment_id", "previous_segment_name",
+                                  "feature_name", "standardized_value"])
+    overlap = pd.DataFrame(columns=["previous_segment_id", "cluster_id", "customers"])
+    table = match_segments_table(current, empty, overlap, max_issued_id=0,
+                                 max_distance=1.0, min_share=0.25)
+    assert table.lineage_status.tolist() == ["first_run"]
+    assert str(table.previous_segment_name.dtype) == "string"
+    assert str(table.match_distance.dtype) == "Float64"
+

@@ -89,7 +89,7 @@ def test_migration_is_drawn_when_history_exists(build_demo_a, tmp_path):
     shutil.copy(build_demo_a.db_path, db)
     with duckdb.connect(str(db)) as con:
         con.execute("""
-            create table segment_migration as
+            create or replace table segment_migration as
             select * from (values
                 (1, 2, 1, 1, 120, 1000.0), (1, 2, 1, 2, 15, 80.0), (1, 2, 2, 2, 300, 900.0),
                 (1, 2, null, 1, 7, 0.0), (1, 2, 2, null, 4, 10.0)

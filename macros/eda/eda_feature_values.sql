@@ -10,7 +10,7 @@
 {% endmacro %}
 
 
-{% macro eda_feature_values() %}
+{% macro eda_feature_values(stages=('raw', 'model_input')) %}
     {#-
         One row per customer, numeric model input and stage, as
         (stage, feature_name, feature_value):
@@ -21,7 +21,11 @@
         Long rather than wide so that one group-by summarizes every feature.
     -#}
     {%- set inputs = eda_numeric_inputs() -%}
+    {%- set parts = [] %}
     {%- for input in inputs %}
+    {%- if 'raw' in stages %}
+    {%- do parts.append(1) %}
+    {{ 'union all' if parts | length > 1 }}
     select
         'raw' as stage,
         '{{ input.name }}' as feature_name,
@@ -31,13 +35,16 @@
     left join {{ ref('int_customer_category_mix') }} as category_mix
         on features.customer_id = category_mix.customer_id
     {%- endif %}
-    union all
+    {%- endif %}
+    {%- if 'model_input' in stages %}
+    {%- do parts.append(1) %}
+    {{ 'union all' if parts | length > 1 }}
     select
         'model_input' as stage,
         '{{ input.name }}' as feature_name,
         cast(scaled.{{ input.name }} as {{ dbt.type_float() }}) as feature_value
     from {{ ref('ml_customer_features_scaled') }} as scaled
-    {{ 'union all' if not loop.last }}
+    {%- endif %}
     {%- else %}
     select
         cast(null as {{ dbt.type_string() }}) as stage,

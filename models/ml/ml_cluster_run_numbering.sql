@@ -1,8 +1,9 @@
 {#-
-    The public cluster_id of each fitted cluster, so that id 1 means the same
-    kind of group from run to run: clusters are numbered by net revenue per
-    customer, highest first; then (data without orders) by size, largest
-    first; then by the fit's own index. DBSCAN's noise keeps id 0.
+    This run's own numbering of each fitted cluster: clusters are numbered by
+    net revenue per customer, highest first; then (data without orders) by
+    size, largest first; then by the fit's own index. DBSCAN's noise keeps
+    id 0. The primary method's clusters then take their stable segment ids
+    (ml_segment_matching, ml_cluster_numbering); on a first run the two agree.
 -#}
 
 with

@@ -12,6 +12,8 @@
       - a team may name an archetype itself: segment_playbook's
         segment_name_override, when set, replaces the generated name of every
         segment of that archetype (ml_segment_archetypes);
+      - a segment that continues one of the previous run keeps its name
+        (ml_segment_matching);
       - a name already taken by a lower segment_id gets " 2", " 3", ...
     The description lists the top three drivers in plain words.
 -#}
@@ -105,6 +107,17 @@ name_overrides as (
 
 ),
 
+-- A segment that continues one of the previous run (ml_segment_matching)
+-- keeps its name, so dashboards and campaigns do not see it renamed.
+continued_names as (
+
+    select stable_segment_id as segment_id, previous_segment_name
+    from {{ ref('ml_segment_matching') }}
+    where lineage_status = 'continued'
+        and previous_segment_name is not null
+
+),
+
 descriptions as (
 
     select
@@ -125,6 +138,8 @@ base_names as (
             when segments.segment_id = 0 then 'Unclustered Outliers'
             when name_overrides.segment_name_override is not null
                 then trim(name_overrides.segment_name_override)
+            when continued_names.previous_segment_name is not null
+                then continued_names.previous_segment_name
             when nouns.noun is null and adjectives.adjective is null then 'Mainstream Customers'
             when nouns.noun is null then {{ dbt.concat(['adjectives.adjective', "' Customers'"]) }}
             when adjectives.adjective is null then nouns.noun
@@ -144,6 +159,7 @@ base_names as (
     left join adjectives on segments.segment_id = adjectives.segment_id
     left join descriptions on segments.segment_id = descriptions.segment_id
     left join name_overrides on segments.segment_id = name_overrides.segment_id
+    left join continued_names on segments.segment_id = continued_names.segment_id
 
 ),
 

@@ -20,6 +20,7 @@ from segmentation.gmm import gmm_models
 from segmentation.hierarchical import hierarchical_k_diagnostics, hierarchical_tree
 from segmentation.kmeans import kmeans_models
 from segmentation.kprototypes import kprototypes
+from segmentation.lineage import match_segments_table
 from segmentation.projection import pca_loadings
 from segmentation.rules import segment_rules
 from segmentation.stability import cluster_stability
@@ -35,6 +36,7 @@ __all__ = [
     "hierarchical_tree",
     "kmeans_models",
     "kprototypes",
+    "match_segments_table",
     "optional_float",
     "optional_int",
     "pca_loadings",

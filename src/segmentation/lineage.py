@@ -2,8 +2,10 @@
 
 A refit numbers its clusters afresh. To keep a segment's id and name while it
 stays the same kind of group, the new centroids are matched to the previous
-run's by minimum-cost assignment (Hungarian algorithm) on centroid distance,
-both expressed in the current run's standardized units. Customer overlap
+run's by minimum-cost assignment (Hungarian algorithm) on centroid distance.
+The dbt models give centres as the members' means in business units divided
+by the current run's population standard deviation, so a refit that
+transforms a feature differently (log or not) does not move them. Customer overlap
 between the runs then tells a continuation from a split or a merge:
 
 - continued: matched within ``max_distance``, and neither side split or merged;
@@ -64,12 +66,12 @@ def match_segments(
         return [SegmentMatch(cluster_id, cluster_id, "first_run", None, None)
                 for cluster_id in new_ids]
     columns = list(new_centroids.columns)
-    missing = [column for column in columns if column not in previous_centroids.columns]
-    if missing:
-        raise ValueError(
-            f"previous centroids lack the features {missing}: the feature set changed, so "
-            "segments cannot be matched; every segment is new")
     old_ids = [int(value) for value in previous_centroids.index]
+    next_id = max([max_issued_id, *old_ids, 0]) + 1
+    if set(columns) != set(previous_centroids.columns):
+        # Segments on other features are other segments: nothing continues.
+        return [SegmentMatch(cluster_id, next_id + offset, "new", None, None)
+                for offset, cluster_id in enumerate(sorted(new_ids))]
     distances = _distances(new_centroids[columns].to_numpy(float),
                            previous_centroids[columns].to_numpy(float))
     rows, cols = linear_sum_assignment(distances)
@@ -77,7 +79,6 @@ def match_segments(
                 for row, col in zip(rows, cols, strict=True)}
 
     split_parents, merged_children = _splits_and_merges(overlap, min_share)
-    next_id = max([max_issued_id, *old_ids, 0]) + 1
     matches = []
     # Deterministic: new ids are issued in this run's cluster order.
     for cluster_id in sorted(new_ids):
@@ -127,3 +128,82 @@ def _is_child(overlap: pd.DataFrame, previous: int, cluster_id: int, min_share: 
     total = parent.customers.sum()
     taken = parent[parent.cluster_id == cluster_id].customers.sum()
     return total > 0 and taken / total >= min_share
+
+
+def match_segments_table(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    overlap: pd.DataFrame,
+    *,
+    max_issued_id: int,
+    max_distance: float,
+    min_share: float,
+    carry_by_index: bool = False,
+) -> pd.DataFrame:
+    """match_segments() over the long tables the dbt models provide.
+
+    carry_by_index (score mode: the model was not refitted): a cluster keeps
+    the id its cluster_index had in the previous run, distance aside; only a
+    cluster the previous run did not have gets a new id.
+
+    current: (cluster_id, feature_name, standardized_value), this run.
+    previous: (previous_segment_id, previous_segment_name, feature_name,
+        standardized_value), the previous run in this run's units; empty on a
+        first run.
+    overlap: (previous_segment_id, cluster_id, customers).
+    Returns one row per current segment: cluster_id, stable_segment_id,
+    lineage_status, previous_segment_id, previous_segment_name, match_distance.
+    """
+    new_centroids = current.pivot(index="cluster_id", columns="feature_name",
+                                  values="standardized_value").sort_index()
+    previous_centroids = None
+    names: dict[int, str] = {}
+    if not previous.empty:
+        previous_centroids = previous.pivot(index="previous_segment_id", columns="feature_name",
+                                            values="standardized_value").sort_index()
+        names = dict(zip(previous.previous_segment_id.astype(int),
+                         previous.previous_segment_name, strict=True))
+    overlap = overlap.rename(columns={"previous_segment_id": "previous_stable_segment_id"})
+    if carry_by_index and not previous.empty:
+        matches = _carry_by_index(current, previous, new_centroids, previous_centroids,
+                                  max_issued_id)
+    else:
+        matches = match_segments(new_centroids, previous_centroids, overlap,
+                                 max_distance=max_distance, min_share=min_share,
+                                 max_issued_id=max_issued_id)
+    return pd.DataFrame({
+        "cluster_id": pd.array([m.cluster_id for m in matches], dtype="int32"),
+        "stable_segment_id": pd.array([m.stable_segment_id for m in matches], dtype="int32"),
+        "lineage_status": [m.status for m in matches],
+        "previous_segment_id": pd.array([m.previous_stable_segment_id for m in matches],
+                                        dtype="Int32"),
+        # Typed even when all null (a first run), so the table's columns are
+        # text and double rather than DuckDB's NULL type.
+        "previous_segment_name": pd.array(
+            [names.get(m.previous_stable_segment_id) for m in matches], dtype="string"),
+        "match_distance": pd.array([m.match_distance for m in matches], dtype="Float64"),
+    })
+
+
+def _carry_by_index(current: pd.DataFrame, previous: pd.DataFrame,
+                    new_centroids: pd.DataFrame, previous_centroids: pd.DataFrame,
+                    max_issued_id: int) -> list[SegmentMatch]:
+    """Score mode: the same fitted clusters, so ids follow the fit's cluster index."""
+    index_of = current.drop_duplicates("cluster_id").set_index("cluster_id").cluster_index
+    previous_by_index = (previous.drop_duplicates("previous_segment_id")
+                         .set_index("previous_cluster_index").previous_segment_id)
+    next_id = max([max_issued_id, *previous_by_index.astype(int).tolist(), 0]) + 1
+    shared = [column for column in new_centroids.columns if column in previous_centroids.columns]
+    matches = []
+    for cluster_id in sorted(int(value) for value in new_centroids.index):
+        fitted_index = index_of.get(cluster_id)
+        if fitted_index in previous_by_index.index:
+            stable = int(previous_by_index[fitted_index])
+            gap = (new_centroids.loc[cluster_id, shared]
+                   - previous_centroids.loc[stable, shared]).to_numpy(float)
+            matches.append(SegmentMatch(cluster_id, stable, "continued", stable,
+                                        float(np.sqrt((gap ** 2).sum()))))
+        else:
+            matches.append(SegmentMatch(cluster_id, next_id, "new", None, None))
+            next_id += 1
+    return matches

@@ -1,7 +1,10 @@
 {#-
     The single date every recency and tenure is measured from: var as_of_date,
     or else the latest accepted order date, or else (no orders at all) the
-    latest signup date. Never today, so a rerun gives the same answer.
+    latest signup date. Never today when the input has a date, so a rerun
+    gives the same answer; an input without any date (attributes only, where
+    no feature depends on the date) is as of the day it is built, which also
+    identifies its run in the history (pass var as_of_date to choose it).
     The order dates come from the per-customer metrics (1 row per customer),
     not from a second pass over every order line.
 -#}
@@ -33,8 +36,11 @@ select
     coalesce(
         {{ "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date') else 'cast(null as date)' }},
         latest_order_date,
-        latest_signup_date
+        latest_signup_date,
+        -- An input with no date at all (a CRM snapshot of attributes): no
+        -- feature depends on the date, and the snapshot is as of its build.
+        cast({{ dbt.current_timestamp() }} as date)
     ) as as_of_date,
-    {{ "'var as_of_date'" if var('as_of_date') else "case when latest_order_date is not null then 'latest order date' else 'latest signup date' end" }} as as_of_date_source,
+    {{ "'var as_of_date'" if var('as_of_date') else "case when latest_order_date is not null then 'latest order date' when latest_signup_date is not null then 'latest signup date' else 'build date (no dates in the input)' end" }} as as_of_date_source,
     earliest_order_date
 from bounds

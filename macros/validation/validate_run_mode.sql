@@ -1,0 +1,39 @@
+{% macro validate_run_mode() %}
+    {#-
+        var mode is fit (refit everything, the default) or score (assign
+        customers to the model of the last fit). Scoring must not refit, and
+        needs a fit to score with: both are checked before any model runs.
+    -#}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set mode = var('mode') -%}
+    {%- if mode not in ('fit', 'score') -%}
+        {{ exceptions.raise_compiler_error(
+            "var mode is '" ~ mode ~ "': use 'fit' (refit the models, the default) or 'score' "
+            ~ "(assign customers to the stored model: dbt build --selector score --vars '{mode: score}').") }}
+    {%- endif -%}
+    {%- if mode == 'score' -%}
+        {%- set refitting = [] -%}
+        {%- for unique_id in selected_resources -%}
+            {%- set node = graph.nodes.get(unique_id) -%}
+            {%- if node and node.resource_type == 'model' and 'fit' in node.tags -%}
+                {%- do refitting.append(node.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if refitting -%}
+            {{ exceptions.raise_compiler_error(
+                "var mode is 'score', but this command would refit " ~ refitting | sort | join(', ')
+                ~ ". Score without refitting with: dbt build --selector score --vars '{mode: score}'") }}
+        {%- endif -%}
+        {%- for name in ['ml_feature_scaling', 'ml_cluster_centroids', 'segment_lineage'] -%}
+            {%- if adapter.get_relation(database=target.database, schema=target.schema,
+                                        identifier=name) is none -%}
+                {{ exceptions.raise_compiler_error(
+                    "var mode is 'score', but there is no fitted model to score with (" ~ name
+                    ~ " is missing from the database). Fit first: dbt build") }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}

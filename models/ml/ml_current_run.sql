@@ -1,0 +1,11 @@
+{#-
+    The run this build records: one row. A run is identified by its
+    as_of_date (run_id = yyyymmdd), so a rebuild for the same as_of_date
+    replaces that run in the history tables instead of adding another.
+-#}
+select
+    {{ run_id_of('as_of_date') }} as run_id,
+    as_of_date,
+    '{{ var("mode") }}' as run_mode,
+    '{{ var("primary_method", "kmeans") }}' as primary_method
+from {{ ref('int_as_of_date') }}

@@ -1,0 +1,22 @@
+"""This run's segments matched to the previous run's: stable ids, splits, merges."""
+
+from segmentation.fit import match_segments_table, optional_float
+
+
+def model(dbt, session):
+    current = dbt.ref("ml_run_segment_centroids").order("cluster_id, feature_name").df()
+    previous = dbt.ref("ml_previous_segments").order("previous_segment_id, feature_name").df()
+    overlap = dbt.ref("ml_segment_overlap").order("previous_segment_id, cluster_id").df()
+    previous_run = dbt.ref("ml_previous_run").df()
+    max_issued = previous_run["max_issued_segment_id"]
+    mode = dbt.config.get("mode")
+    return match_segments_table(
+        current,
+        previous,
+        overlap,
+        max_issued_id=int(max_issued.iloc[0]) if len(max_issued) else 0,
+        max_distance=optional_float(dbt.config.get("segment_match_max_distance")),
+        min_share=optional_float(dbt.config.get("segment_split_min_share")),
+        # Scoring reuses the fitted clusters: ids follow the fit's cluster index.
+        carry_by_index=mode == "score",
+    )

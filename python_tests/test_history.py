@@ -1,0 +1,179 @@
+"""Segments over time: runs, history, stable ids, migration, drift, score mode."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _ok(build):
+    for step in build.info.get("steps", []):
+        if step.name != "score_without_selector":
+            assert step.succeeded, step.describe()
+    assert build.succeeded, build.describe()
+    return build
+
+
+# --------------------------------------------------------------------------- demo, 3 runs
+
+
+@pytest.fixture(scope="module")
+def history(build_history_demo):
+    return _ok(build_history_demo)
+
+
+def test_three_builds_at_successive_dates_record_three_runs(history):
+    runs = history.query("select * from segmentation_runs order by run_id")
+    assert runs.run_id.tolist() == [20250630, 20250930, 20251231]
+    assert runs.run_mode.tolist() == ["fit", "fit", "score"]
+    assert runs.fit_run_id.tolist() == [20250630, 20250930, 20250930]
+    assert (runs.customers == 3000).all()
+    counts = history.query(
+        "select run_id, count(*) as customers, count(distinct customer_id) as ids "
+        "from customer_segment_history group by run_id order by run_id")
+    assert counts.customers.tolist() == [3000] * 3 and counts.ids.tolist() == [3000] * 3
+
+
+def test_migration_of_each_pair_of_runs_adds_up_to_their_customers(history):
+    pairs = history.query(
+        "select from_run_id, to_run_id, sum(customers) as customers, "
+        "sum(case when from_segment_id is null then customers else 0 end) as arrived, "
+        "sum(case when to_segment_id is null then customers else 0 end) as left_ "
+        "from segment_migration group by 1, 2 order by 2")
+    assert list(zip(pairs.from_run_id, pairs.to_run_id, strict=True)) == [
+        (20250630, 20250930), (20250930, 20251231)]
+    for pair in pairs.itertuples():
+        in_either = history.query(
+            "select count(distinct customer_id) as n from customer_segment_history "
+            "where run_id in (?, ?)", [pair.from_run_id, pair.to_run_id]).n.iloc[0]
+        assert pair.customers == in_either
+    # Each cell agrees with the customers' recorded segments.
+    cells = history.query("""
+        select a.segment_id as from_segment_id, b.segment_id as to_segment_id, count(*) as n
+        from customer_segment_history a join customer_segment_history b using (customer_id)
+        where a.run_id = 20250930 and b.run_id = 20251231 group by 1, 2""")
+    migration = history.query(
+        "select from_segment_id, to_segment_id, customers as n from segment_migration "
+        "where to_run_id = 20251231")
+    merged = cells.merge(migration, on=["from_segment_id", "to_segment_id"], how="outer")
+    assert (merged.n_x == merged.n_y).all(), merged
+
+
+def test_scoring_keeps_the_fitted_segments_ids_and_names(history):
+    lineage = history.query("select * from segment_lineage order by run_id, segment_id")
+    fitted = lineage[lineage.run_id == 20250930]
+    scored = lineage[lineage.run_id == 20251231]
+    assert set(scored.segment_id) <= set(fitted.segment_id)
+    assert (scored.lineage_status == "continued").all()
+    names = fitted.set_index("segment_id").segment_name
+    assert (scored.segment_name == scored.segment_id.map(names)).all()
+    # The score run refitted nothing: its k diagnostics are the fit's.
+    assert history.query(
+        "select count(*) as n from cluster_k_selection where method = 'kmeans' and is_chosen"
+    ).n.iloc[0] == 1
+
+
+def test_lineage_ids_are_never_recycled(history):
+    lineage = history.query("select run_id, segment_id, lineage_status from segment_lineage")
+    first_seen = lineage.groupby("segment_id").run_id.min()
+    fresh = lineage[lineage.lineage_status.isin(["new", "split", "merged"])]
+    # A new id appears for the first time in the run that issued it.
+    assert (fresh.run_id.to_numpy() == first_seen[fresh.segment_id].to_numpy()).all()
+
+
+def test_drift_compares_each_run_with_the_previous(history):
+    drift = history.query("select * from segment_drift")
+    assert set(drift.run_id) == {20250930, 20251231}
+    psi = drift[drift.drift_type == "feature_psi"]
+    assert psi.psi.notna().all() and (psi.psi >= 0).all()
+    features = history.query("select distinct feature_name from eda_feature_summary")
+    assert set(psi[psi.run_id == 20251231].feature_name) == set(features.feature_name)
+    shares = drift[drift.drift_type == "segment_share"]
+    for _, part in shares.groupby("run_id"):
+        assert part.current_value.sum() == pytest.approx(1.0)
+        assert part.previous_value.sum() == pytest.approx(1.0)
+    assert (drift.is_drifted == (drift.change.abs().fillna(0) > drift.threshold)
+            | (drift.psi.fillna(0) > drift.threshold)).all()
+    # Six months of ageing customers move the distributions: the test warns.
+    assert "WARN" in history.output and "segment_drift" in history.output
+
+
+# --------------------------------------------------------------------------- stable ids
+
+
+@pytest.fixture(scope="module")
+def planted(build_history_planted):
+    return _ok(build_history_planted)
+
+
+def test_same_groups_keep_ids_and_names_after_a_tenth_changed(planted):
+    first_build = planted.info["steps"][0]
+    assert first_build.db_path == planted.db_path  # one history, three builds
+    lineage = planted.query("select * from segment_lineage order by run_id, segment_id")
+    first = lineage[lineage.run_id == 20251230].set_index("segment_id")
+    second = lineage[lineage.run_id == 20251231].set_index("segment_id")
+    assert len(first) == len(second) == 4
+    assert (second.lineage_status == "continued").all(), second
+    assert second.index.tolist() == first.index.tolist()
+    assert (second.segment_name == first.segment_name).all()
+    assert (second.match_distance < 0.5).all()
+    # The kept customers stay with their planted group's segment.
+    history = planted.query(
+        "select a.customer_id, a.segment_id as before_id, b.segment_id as after_id "
+        "from customer_segment_history a join customer_segment_history b using (customer_id) "
+        "where a.run_id = 20251230 and b.run_id = 20251231")
+    assert len(history) == 600 - len(planted.info["replaced"])
+    assert (history.before_id == history.after_id).mean() > 0.99
+
+
+def test_a_rebuild_for_the_same_date_replaces_its_run(planted):
+    runs = planted.query("select run_id from segmentation_runs order by run_id")
+    assert runs.run_id.tolist() == [20251230, 20251231]
+    rows = planted.query(
+        "select run_id, count(*) as n from customer_segment_history group by run_id "
+        "order by run_id")
+    assert rows.n.tolist() == [600, 600]
+    migration = planted.query("select to_run_id, sum(customers) as n from segment_migration "
+                              "group by to_run_id")
+    # 540 kept + 60 gone + 60 new customers.
+    assert migration.n.tolist() == [600 + len(planted.info["replaced"])]
+
+
+# --------------------------------------------------------------------------- score mode
+
+
+@pytest.fixture(scope="module")
+def scored(build_score_planted_customers):
+    return _ok(build_score_planted_customers)
+
+
+def test_score_mode_assigns_unchanged_customers_exactly_as_the_fit(scored):
+    both = scored.query(
+        "select a.customer_id, a.segment_id as fitted, b.segment_id as scored "
+        "from customer_segment_history a join customer_segment_history b using (customer_id) "
+        "where a.run_id = 20250131 and b.run_id = 20250228")
+    assert len(both) == 400
+    assert (both.fitted == both.scored).all()
+    newcomers = scored.query(
+        "select count(*) as n from customer_segment_history "
+        "where run_id = 20250228 and customer_id like 'new-%'")
+    assert newcomers.n.iloc[0] == 40
+    runs = scored.query("select run_mode, fit_run_id from segmentation_runs order by run_id")
+    assert runs.run_mode.tolist() == ["fit", "score"]
+    assert runs.fit_run_id.tolist() == [20250131, 20250131]
+
+
+def test_score_mode_without_the_selector_is_refused_before_anything_runs(scored):
+    refused = scored.info["steps"][1]
+    assert not refused.succeeded
+    assert "var mode is 'score', but this command would refit" in refused.output
+    assert "--selector score" in refused.output
+    # Nothing was recorded by the refused build.
+    assert len(scored.query("select * from segmentation_runs")) == 2
+
+
+def test_score_mode_needs_a_fit_first(tmp_path):
+    from dbt_helpers import run_dbt_build
+
+    build = run_dbt_build(tmp_path, {"mode": "score"}, name="score_first")
+    assert not build.succeeded
+    assert "no fitted model to score with" in build.output
