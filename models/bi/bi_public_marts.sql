@@ -1,0 +1,66 @@
+{#-
+    The public marts this build publishes for BI (bi_publications), one row
+    each: every model under models/marts/. Referencing them all here makes
+    bi_publications wait for every mart and every mart's tests, so in
+    `dbt build` a failed model or test skips publishing.
+
+    Refs must be literal for dbt to order the DAG, so the list is written out.
+    At run time it is checked against the models dbt found under
+    models/marts/: a mart missing here is not published, and the build warns
+    with its name (python_tests/test_bi_exports.py fails on it).
+-#}
+{%- set public_marts = [
+    'dim_customer_segments',
+    'customer_cluster_assignments',
+    'segment_profiles',
+    'segment_drivers',
+    'segment_rules',
+    'cluster_method_agreement',
+    'cluster_k_selection',
+    'cluster_linkage',
+    'customer_projection',
+    'customer_rfm',
+    'segment_rfm_crosstab',
+    'segment_recommendations',
+    'customers_at_risk',
+    'eda_feature_summary',
+    'eda_feature_histograms',
+    'eda_feature_correlations',
+    'quarantined_rows',
+    'quarantined_values',
+    'input_reconciliation',
+    'segmentation_runs',
+    'customer_segment_history',
+    'segment_lineage',
+    'segment_centroid_history',
+    'segment_migration',
+    'feature_distribution_history',
+    'segment_drift',
+] + (['segment_category_affinity', 'customer_next_category'] if var('cross_sell', false) else []) -%}
+
+{%- if execute %}
+    {%- set unlisted = [] %}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model'
+        and node.package_name == project_name
+        and node.original_file_path.startswith('models/marts/')
+        and node.name not in public_marts %}
+        {%- do unlisted.append(node.original_file_path) %}
+    {%- endfor %}
+    {%- if unlisted %}
+        {%- do exceptions.warn(
+            "Public marts not published for BI: " ~ unlisted | join(', ')
+            ~ ". Add them to the list in models/bi/bi_public_marts.sql.") %}
+    {%- endif %}
+{%- endif %}
+
+select
+    cast(marts.mart_name as {{ dbt.type_string() }}) as mart_name,
+    cast(marts.relation_name as {{ dbt.type_string() }}) as relation_name,
+    cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as invocation_id
+from (
+    values
+    {%- for mart in public_marts %}
+        ('{{ mart }}', '{{ ref(mart) }}'){{ ',' if not loop.last }}
+    {%- endfor %}
+) as marts (mart_name, relation_name)

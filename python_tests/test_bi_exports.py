@@ -1,0 +1,213 @@
+"""What `dbt build` publishes for BI (model bi_publications, var export_dir).
+
+Read back from the files as a BI tool would, and compared with the marts in
+the build's DuckDB file: rows and schema of every format, the serving file in
+an old DuckDB, and no publication from a build whose tests failed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from dbt_helpers import (
+    OLD_DUCKDB_VERSION,
+    PREVIOUS_PUBLICATION,
+    PROJECT_DIR,
+    DbtBuild,
+    python_with_packages,
+    run_dbt_build,
+)
+from segmentation.publish import HYPER_NAME, SERVING_DB_NAME, read_manifest
+
+CROSS_SELL_MARTS = {"segment_category_affinity", "customer_next_category"}
+
+
+def require_success(build: DbtBuild) -> None:
+    assert build.succeeded, build.describe()
+
+
+def marts_under_models_marts() -> set[str]:
+    """Every model under models/marts/: its SQL files, and any YAML entry."""
+    folder = PROJECT_DIR / "models" / "marts"
+    names = {path.stem for path in folder.rglob("*.sql")}
+    for path in folder.rglob("*.yml"):
+        names |= {model["name"] for model in (yaml.safe_load(path.read_text()) or {})
+                  .get("models", [])}
+    return names
+
+
+def published(build: DbtBuild) -> list[str]:
+    return list(build.query("select mart_name from main.bi_public_marts")["mart_name"])
+
+
+def differing_rows(con, first: str, second: str) -> int:
+    [(count,)] = con.execute(f"""
+        select count(*) from (
+            (select * from {first} except all select * from {second})
+            union all
+            (select * from {second} except all select * from {first}))
+    """).fetchall()
+    return count
+
+
+def column_types(con, relation: str) -> list[tuple[str, str]]:
+    described = con.execute(f"describe select * from {relation}").fetchall()
+    return [(row[0], row[1]) for row in described]
+
+
+# --------------------------------------------------------------------------- what is published
+
+
+def test_every_mart_under_models_marts_is_published(build_planted_company, build_demo_a):
+    require_success(build_planted_company)
+    require_success(build_demo_a)
+    everything = marts_under_models_marts()
+    unlisted = sorted(everything - set(published(build_planted_company)))
+    assert not unlisted, f"list {unlisted} in models/bi/bi_public_marts.sql"
+    assert set(published(build_planted_company)) == everything
+    assert set(published(build_demo_a)) == everything - CROSS_SELL_MARTS
+    assert "Public marts not published" not in build_demo_a.output
+
+
+def test_bi_publications_lists_every_file_of_the_build(build_planted_company):
+    require_success(build_planted_company)
+    build = build_planted_company
+    publications = build.table("bi_publications")
+    marts = published(build)
+    formats = build.vars["export_formats"]
+    assert sorted(zip(publications["mart_name"], publications["export_format"], strict=True)) \
+        == sorted((mart, fmt) for mart in marts for fmt in formats)
+    invocation = build.query("select any_value(invocation_id) as i from bi_public_marts")["i"][0]
+    assert set(publications["invocation_id"]) == {invocation}
+    for row in publications.itertuples():
+        path = Path(row.file_path)
+        assert path.is_file() and path.stat().st_size == row.file_bytes, row
+        assert path.parent in (build.export_dir, build.export_dir / row.export_format)
+        rows = build.query(f"select count(*) as n from main.{row.mart_name}")["n"][0]
+        assert row.row_count == rows, row
+
+    manifest = read_manifest(build.export_dir)
+    assert manifest["invocation_id"] == invocation
+    assert [mart["name"] for mart in manifest["marts"]] == marts
+    assert str(build.query("select max(as_of_date) as d from dim_customer_segments")["d"][0]
+               )[:10] == manifest["as_of_date"]
+    leftovers = [p.name for p in build.export_dir.parent.iterdir() if "staging" in p.name]
+    assert leftovers == []
+
+
+def test_parquet_csv_and_duckdb_exports_read_back_equal_to_the_marts(build_planted_company):
+    require_success(build_planted_company)
+    build = build_planted_company
+    exports = build.export_dir
+    with duckdb.connect(str(build.db_path), read_only=True) as con:
+        con.execute(f"attach '{exports / SERVING_DB_NAME}' as serving (read_only)")
+        for mart in published(build):
+            relation = f"main.{mart}"
+            types = column_types(con, relation)
+            csv = (f"read_csv('{exports / 'csv' / f'{mart}.csv'}', header = true, "
+                   "allow_quoted_nulls = false, columns = {"
+                   + ", ".join(f"'{c}': '{t}'" for c, t in types) + "})")
+            for copy in (f"read_parquet('{exports / 'parquet' / f'{mart}.parquet'}')", csv,
+                         f"serving.main.{mart}"):
+                assert column_types(con, copy) == types, (mart, copy)
+                assert differing_rows(con, relation, copy) == 0, (mart, copy)
+                assert (con.execute(f"select count(*) from {copy}").fetchall()
+                        == con.execute(f"select count(*) from {relation}").fetchall()), mart
+
+
+def test_the_hyper_extract_reads_back_equal_to_the_marts(build_planted_company):
+    pantab = pytest.importorskip("pantab")
+    require_success(build_planted_company)
+    build = build_planted_company
+    with duckdb.connect(str(build.db_path), read_only=True) as con:
+        for mart in published(build):
+            expected = con.sql(f"select * from main.{mart}").to_arrow_table()
+            actual = pantab.frame_from_hyper(build.export_dir / HYPER_NAME, table=mart,
+                                             return_type="pyarrow")
+            assert actual.column_names == expected.column_names, mart
+            # Hyper gives large_string for varchar, and rows in any order.
+            con.register("from_hyper", actual.cast(expected.schema))
+            assert differing_rows(con, f"main.{mart}", "from_hyper") == 0, mart
+            assert actual.num_rows == expected.num_rows, mart
+            con.unregister("from_hyper")
+
+
+def test_the_default_build_publishes_parquet_and_the_serving_file(build_demo_a):
+    require_success(build_demo_a)
+    exports = build_demo_a.export_dir
+    assert sorted(p.name for p in exports.iterdir()) == [
+        "manifest.json", "parquet", SERVING_DB_NAME]
+    assert read_manifest(exports)["formats"] == ["parquet", "duckdb"]
+
+
+def test_the_serving_file_opens_in_duckdb_1_0(build_demo_a, old_duckdb):
+    require_success(build_demo_a)
+    completed = python_with_packages(old_duckdb, (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "counts = {m: con.execute(f'select count(*) from main.{m}').fetchall()[0][0]\n"
+        "          for (m,) in con.execute('select mart_name from bi_manifest').fetchall()}\n"
+        "print(json.dumps([duckdb.__version__, counts]))\n"
+    ), str(build_demo_a.export_dir / SERVING_DB_NAME))
+    assert completed.returncode == 0, completed.stderr
+    version, counts = json.loads(completed.stdout)
+    assert version == OLD_DUCKDB_VERSION
+    assert set(counts) == set(published(build_demo_a))
+    for mart, rows in counts.items():
+        assert rows == build_demo_a.query(f"select count(*) as n from main.{mart}")["n"][0]
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_a_failing_mart_test_skips_publishing(build_fail_mart_test):
+    build = build_fail_mart_test
+    assert build.returncode == 1, build.describe()
+    assert "FAIL" in build.output and "segment_profiles_fail_on_purpose" in build.output
+    assert "SKIP relation main.bi_publications" in build.output, build.describe()
+    files = {str(p.relative_to(build.export_dir)): p.read_text()
+             for p in build.export_dir.rglob("*") if p.is_file()}
+    assert files == PREVIOUS_PUBLICATION
+    assert [p.name for p in build.export_dir.parent.iterdir() if "staging" in p.name] == []
+
+
+def test_a_build_stopped_by_its_input_publishes_nothing(build_fail_no_variance):
+    assert build_fail_no_variance.returncode not in (0, -1)
+    assert not build_fail_no_variance.export_dir.exists()
+
+
+def test_a_reader_holding_the_dbt_file_stops_the_build_with_the_lock_message(
+        build_demo_a, tmp_path):
+    """BI should read the published serving file: a reader of the file dbt
+    writes (here another process) makes the next build fail at its start,
+    naming the file and the process, and nothing is published."""
+    require_success(build_demo_a)
+    db_path = tmp_path / "held.duckdb"
+    shutil.copy(build_demo_a.db_path, db_path)
+    export_dir = tmp_path / "exports"
+    shutil.copytree(build_demo_a.export_dir, export_dir)
+    before = {p: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()}
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+         "print('open', flush=True); sys.stdin.read()", str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        build = run_dbt_build(tmp_path / "work", {"export_dir": str(export_dir)},
+                              name="held", db_path=db_path)
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert not build.succeeded
+    assert f'Could not set lock on file "{db_path}"' in build.output, build.describe()
+    assert f"(PID {reader.pid})" in build.output, build.describe()
+    assert {p: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()} == before
