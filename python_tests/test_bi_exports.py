@@ -165,6 +165,21 @@ def test_the_serving_file_opens_in_duckdb_1_0(build_demo_a, old_duckdb):
         assert rows == build_demo_a.query(f"select count(*) as n from main.{mart}")["n"][0]
 
 
+def test_the_file_dbt_builds_opens_in_duckdb_1_0_too(build_demo_a, old_duckdb):
+    """profiles.yml creates it in storage format v1.0.0 (config_options)."""
+    require_success(build_demo_a)
+    completed = python_with_packages(old_duckdb, (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(json.dumps([duckdb.__version__, con.execute(\n"
+        "    'select count(*) from dim_customer_segments').fetchall()[0][0]]))\n"
+    ), str(build_demo_a.db_path))
+    assert completed.returncode == 0, completed.stderr
+    version, customers = json.loads(completed.stdout)
+    assert version == OLD_DUCKDB_VERSION
+    assert customers == build_demo_a.query("select count(*) as n from dim_customer_segments").n[0]
+
+
 # --------------------------------------------------------------------------- failures
 
 

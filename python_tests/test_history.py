@@ -177,3 +177,12 @@ def test_score_mode_needs_a_fit_first(tmp_path):
     build = run_dbt_build(tmp_path, {"mode": "score"}, name="score_first")
     assert not build.succeeded
     assert "no fitted model to score with" in build.output
+
+
+def test_the_report_draws_the_latest_migration(history, tmp_path):
+    from segmentation.report import write_report
+
+    out = write_report(history.db_path, tmp_path / "report.html")
+    text = out.read_text(encoding="utf-8")
+    assert "chart-migration" in text
+    assert "from run 20250930 to run 20251231" in text

@@ -101,3 +101,23 @@
     -#}
     cast({{ '%.17g' | format(value | float) }} as {{ dbt.type_float() }})
 {%- endmacro %}
+
+
+{% macro quantile_at(expression, fraction, all_fractions) %}
+    {#-
+        The `fraction` quantile of `expression`, in a select that also asks for
+        every fraction of `all_fractions` of the same expression. DuckDB
+        computes them all from one sorted list (one aggregate, deduplicated
+        across the select: 9 deciles of 6M values 1.2 s -> 0.24 s); elsewhere
+        each is its own percentile_cont.
+    -#}
+    {{ return(adapter.dispatch('quantile_at', 'customer_segmentation')(expression, fraction, all_fractions)) }}
+{%- endmacro %}
+
+{% macro default__quantile_at(expression, fraction, all_fractions) %}
+    {{ quantile(expression, fraction) }}
+{%- endmacro %}
+
+{% macro duckdb__quantile_at(expression, fraction, all_fractions) %}
+    quantile_cont({{ expression }}, [{{ all_fractions | join(', ') }}])[{{ all_fractions.index(fraction) + 1 }}]
+{%- endmacro %}

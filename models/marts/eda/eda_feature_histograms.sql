@@ -30,8 +30,8 @@ bounds as (
     select
         stage,
         feature_name,
-        {{ quantile('feature_value', 0.005) }} as range_low,
-        {{ quantile('feature_value', 0.995) }} as range_high
+        {{ quantile_at('feature_value', 0.005, [0.005, 0.995]) }} as range_low,
+        {{ quantile_at('feature_value', 0.995, [0.005, 0.995]) }} as range_high
     from present_values
     group by stage, feature_name
 

@@ -32,9 +32,9 @@ statistics as (
         avg(feature_value) as mean_value,
         stddev_samp(feature_value) as sd_value,
         min(feature_value) as min_value,
-        {{ quantile('feature_value', 0.25) }} as p25_value,
-        {{ quantile('feature_value', 0.5) }} as median_value,
-        {{ quantile('feature_value', 0.75) }} as p75_value,
+        {{ quantile_at('feature_value', 0.25, [0.25, 0.5, 0.75]) }} as p25_value,
+        {{ quantile_at('feature_value', 0.5, [0.25, 0.5, 0.75]) }} as median_value,
+        {{ quantile_at('feature_value', 0.75, [0.25, 0.5, 0.75]) }} as p75_value,
         max(feature_value) as max_value
     from feature_values
     group by stage, feature_name

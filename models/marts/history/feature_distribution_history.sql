@@ -8,12 +8,14 @@
 
 {#-
     Each run's distribution of every numeric model input, in business units:
-    bins between the run's deciles (repeated deciles of a discrete feature
-    collapse into one edge), with the share of customers in each. The next
-    run's population stability index is measured against these bins
-    (segment_drift). Missing values are left out.
+    ten bins between the run's deciles (bin 1 up to the first decile, bin 10
+    above the ninth), with the share of customers in each. Equal deciles of a
+    discrete feature leave empty bins. The next run's population stability
+    index is measured against these bins (segment_drift). Missing values are
+    left out.
 -#}
 -- depends_on: {{ ref('int_customer_features') }}, {{ ref('int_customer_category_mix') }}, {{ ref('ml_customer_features_scaled') }}
+{%- set fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] %}
 
 with
 
@@ -31,75 +33,52 @@ deciles as (
 
     select
         feature_name
-        {%- for decile in range(1, 10) %},
-        {{ quantile('feature_value', decile / 10) }} as q{{ decile }}
+        {%- for fraction in fractions %},
+        {{ quantile_at('feature_value', fraction, fractions) }} as q{{ loop.index }}
         {%- endfor %}
     from feature_values
     group by feature_name
 
 ),
 
-edges as (
+-- A value's bin is 1 + the number of deciles below it: no range join.
+counts as (
 
-    {%- for decile in range(1, 10) %}
-    select feature_name, q{{ decile }} as edge from deciles
-    {{ 'union' if not loop.last }}
-    {%- endfor %}
+    select
+        feature_values.feature_name,
+        {{ decile_bin('feature_values.feature_value', 'deciles') }} as bin_number,
+        count(*) as customers
+    from feature_values
+    inner join deciles on feature_values.feature_name = deciles.feature_name
+    group by 1, 2
 
 ),
 
 bins as (
 
+    {%- for bin in range(1, 11) %}
     select
         feature_name,
-        lag(edge) over (partition by feature_name order by edge) as bin_lower,
-        edge as bin_upper
-    from edges
-    union all
-    select feature_name, max(edge) as bin_lower, cast(null as {{ dbt.type_float() }}) as bin_upper
-    from edges
-    group by feature_name
-
-),
-
-numbered as (
-
-    select
-        feature_name,
-        bin_lower,
-        bin_upper,
-        row_number() over (partition by feature_name order by bin_upper nulls last) as bin_number
-    from bins
-
-),
-
-counts as (
-
-    -- A value v is in (bin_lower, bin_upper]; the open ends take the tails.
-    select
-        numbered.feature_name,
-        numbered.bin_number,
-        count(feature_values.feature_value) as customers
-    from numbered
-    left join feature_values
-        on numbered.feature_name = feature_values.feature_name
-        and (numbered.bin_lower is null or feature_values.feature_value > numbered.bin_lower)
-        and (numbered.bin_upper is null or feature_values.feature_value <= numbered.bin_upper)
-    group by numbered.feature_name, numbered.bin_number
+        {{ bin }} as bin_number,
+        {{ 'cast(null as ' ~ dbt.type_float() ~ ')' if bin == 1 else 'q' ~ (bin - 1) }} as bin_lower,
+        {{ 'cast(null as ' ~ dbt.type_float() ~ ')' if bin == 10 else 'q' ~ bin }} as bin_upper
+    from deciles
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 
 )
 
 select
     cast(current_run.run_id as integer) as run_id,
-    cast(numbered.feature_name as {{ dbt.type_string() }}) as feature_name,
-    cast(numbered.bin_number as integer) as bin_number,
-    cast(numbered.bin_lower as double) as bin_lower,
-    cast(numbered.bin_upper as double) as bin_upper,
-    cast(counts.customers as integer) as customers,
-    cast(counts.customers as double)
-        / sum(counts.customers) over (partition by numbered.feature_name) as customer_share
-from numbered
-inner join counts
-    on numbered.feature_name = counts.feature_name
-    and numbered.bin_number = counts.bin_number
+    cast(bins.feature_name as {{ dbt.type_string() }}) as feature_name,
+    cast(bins.bin_number as integer) as bin_number,
+    cast(bins.bin_lower as double) as bin_lower,
+    cast(bins.bin_upper as double) as bin_upper,
+    cast(coalesce(counts.customers, 0) as integer) as customers,
+    cast(coalesce(counts.customers, 0) as double)
+        / sum(coalesce(counts.customers, 0)) over (partition by bins.feature_name) as customer_share
+from bins
+left join counts
+    on bins.feature_name = counts.feature_name
+    and bins.bin_number = counts.bin_number
 cross join {{ ref('ml_current_run') }} as current_run

@@ -70,6 +70,19 @@ previous_bins as (
 
 ),
 
+-- The previous run's deciles, one row per feature.
+previous_edges as (
+
+    select
+        feature_name
+        {%- for edge in range(1, 10) %},
+        max(case when bin_number = {{ edge }} then bin_upper end) as q{{ edge }}
+        {%- endfor %}
+    from previous_bins
+    group by feature_name
+
+),
+
 feature_values as (
 
     select feature_name, feature_value
@@ -80,19 +93,29 @@ feature_values as (
 
 ),
 
+binned_counts as (
+
+    select
+        feature_values.feature_name,
+        {{ decile_bin('feature_values.feature_value', 'previous_edges') }} as bin_number,
+        count(*) as customers
+    from feature_values
+    inner join previous_edges on feature_values.feature_name = previous_edges.feature_name
+    group by 1, 2
+
+),
+
 current_counts as (
 
     select
         previous_bins.feature_name,
         previous_bins.bin_number,
         previous_bins.customer_share as previous_share,
-        count(feature_values.feature_value) as customers
+        coalesce(binned_counts.customers, 0) as customers
     from previous_bins
-    left join feature_values
-        on previous_bins.feature_name = feature_values.feature_name
-        and (previous_bins.bin_lower is null or feature_values.feature_value > previous_bins.bin_lower)
-        and (previous_bins.bin_upper is null or feature_values.feature_value <= previous_bins.bin_upper)
-    group by previous_bins.feature_name, previous_bins.bin_number, previous_bins.customer_share
+    left join binned_counts
+        on previous_bins.feature_name = binned_counts.feature_name
+        and previous_bins.bin_number = binned_counts.bin_number
 
 ),
 
