@@ -162,6 +162,23 @@ def python_with_packages(packages_dir: Path, code: str, *args: str,
                           stdin=subprocess.DEVNULL)
 
 
+def differing_rows(con, first: str, second: str) -> int:
+    """Rows in one relation and not the other, duplicates counted (0: equal as bags)."""
+    [(count,)] = con.execute(f"""
+        select count(*) from (
+            (select * from {first} except all select * from {second})
+            union all
+            (select * from {second} except all select * from {first}))
+    """).fetchall()
+    return count
+
+
+def column_types(con, relation: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) pairs of a relation or query."""
+    described = con.execute(f"describe select * from {relation}").fetchall()
+    return [(row[0], row[1]) for row in described]
+
+
 def csv_data_rows(path: Path) -> int:
     """Data rows of a CSV file (header excluded), counted by a CSV parser."""
     with open(path, newline="") as handle:

@@ -22,6 +22,8 @@ from dbt_helpers import (
     PREVIOUS_PUBLICATION,
     PROJECT_DIR,
     DbtBuild,
+    column_types,
+    differing_rows,
     python_with_packages,
     run_dbt_build,
 )
@@ -46,21 +48,6 @@ def marts_under_models_marts() -> set[str]:
 
 def published(build: DbtBuild) -> list[str]:
     return list(build.query("select mart_name from main.bi_public_marts")["mart_name"])
-
-
-def differing_rows(con, first: str, second: str) -> int:
-    [(count,)] = con.execute(f"""
-        select count(*) from (
-            (select * from {first} except all select * from {second})
-            union all
-            (select * from {second} except all select * from {first}))
-    """).fetchall()
-    return count
-
-
-def column_types(con, relation: str) -> list[tuple[str, str]]:
-    described = con.execute(f"describe select * from {relation}").fetchall()
-    return [(row[0], row[1]) for row in described]
 
 
 # --------------------------------------------------------------------------- what is published

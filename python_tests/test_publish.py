@@ -12,7 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from dbt_helpers import OLD_DUCKDB_VERSION, python_with_packages
+from dbt_helpers import OLD_DUCKDB_VERSION, column_types, differing_rows, python_with_packages
 from segmentation import publish
 from segmentation.publish import (
     MANIFEST_NAME,
@@ -70,21 +70,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def staging_leftovers(export_dir: Path) -> list[Path]:
     return sorted(export_dir.parent.glob(f".{export_dir.name}.staging-*"))
-
-
-def differing_rows(con, first: str, second: str) -> int:
-    [(count,)] = con.execute(f"""
-        select count(*) from (
-            (select * from {first} except all select * from {second})
-            union all
-            (select * from {second} except all select * from {first}))
-    """).fetchall()
-    return count
-
-
-def column_types(con, relation: str) -> list[tuple[str, str]]:
-    described = con.execute(f"describe select * from {relation}").fetchall()
-    return [(row[0], row[1]) for row in described]
 
 
 # --------------------------------------------------------------------------- formats

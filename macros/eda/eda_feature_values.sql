@@ -53,3 +53,13 @@
     where 1 = 0
     {%- endfor %}
 {% endmacro %}
+
+
+{% macro present_raw_feature_values() %}
+    {#- (feature_name, feature_value) of every customer's numeric model inputs in business units, missing values left out. -#}
+    select feature_name, feature_value
+    from (
+        {{ eda_feature_values(stages=('raw',)) | indent(8) }}
+    ) as raw_values
+    where feature_value is not null
+{%- endmacro %}

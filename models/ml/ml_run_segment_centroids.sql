@@ -16,21 +16,16 @@ with
 assigned as (
 
     select
-        run_numbering.cluster_id,
-        run_numbering.cluster_index
+        segments.cluster_id,
+        segments.cluster_index
         {%- for input in inputs %},
         {{ segment_profile_value(input) }} as {{ input.name }}
         {%- endfor %}
     from {{ ref('int_customer_features') }} as features
     left join {{ ref('int_customer_category_mix') }} as category_mix
         on features.customer_id = category_mix.customer_id
-    inner join {{ ref('ml_customer_cluster_scores') }} as scores
-        on features.customer_id = scores.customer_id
-    inner join {{ ref('ml_cluster_run_numbering') }} as run_numbering
-        on scores.method = run_numbering.method
-        and scores.cluster_index = run_numbering.cluster_index
-    where scores.method = '{{ var("primary_method", "kmeans") }}'
-        and run_numbering.cluster_id <> 0
+    inner join {{ ref('ml_primary_run_segments') }} as segments
+        on features.customer_id = segments.customer_id
 
 ),
 

@@ -9,15 +9,7 @@ with
 
 current_segments as (
 
-    select
-        scores.customer_id,
-        run_numbering.cluster_id
-    from {{ ref('ml_customer_cluster_scores') }} as scores
-    inner join {{ ref('ml_cluster_run_numbering') }} as run_numbering
-        on scores.method = run_numbering.method
-        and scores.cluster_index = run_numbering.cluster_index
-    where scores.method = '{{ var("primary_method", "kmeans") }}'
-        and run_numbering.cluster_id <> 0
+    select customer_id, cluster_id from {{ ref('ml_primary_run_segments') }}
 
 ),
 

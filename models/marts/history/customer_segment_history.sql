@@ -1,11 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='run_id',
-    full_refresh=false,
-    on_schema_change='append_new_columns'
-) }}
-
 {#-
     Every customer's segment in every recorded run: a build appends its run
     (or replaces the run of the same as_of_date) and leaves earlier runs as

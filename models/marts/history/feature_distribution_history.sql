@@ -1,11 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='run_id',
-    full_refresh=false,
-    on_schema_change='append_new_columns'
-) }}
-
 {#-
     Each run's distribution of every numeric model input, in business units:
     ten bins between the run's deciles (bin 1 up to the first decile, bin 10
@@ -21,11 +13,7 @@ with
 
 feature_values as (
 
-    select feature_name, feature_value
-    from (
-        {{ eda_feature_values(stages=('raw',)) | indent(8) }}
-    ) as raw_values
-    where feature_value is not null
+    {{ present_raw_feature_values() | indent(4) }}
 
 ),
 

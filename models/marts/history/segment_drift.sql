@@ -1,11 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='run_id',
-    full_refresh=false,
-    on_schema_change='append_new_columns'
-) }}
-
 {#-
     How this run differs from the previous one, one row per segment
     (drift_type 'segment_share': its share of customers then and now) and per
@@ -85,11 +77,7 @@ previous_edges as (
 
 feature_values as (
 
-    select feature_name, feature_value
-    from (
-        {{ eda_feature_values(stages=('raw',)) | indent(8) }}
-    ) as raw_values
-    where feature_value is not null
+    {{ present_raw_feature_values() | indent(4) }}
 
 ),
 

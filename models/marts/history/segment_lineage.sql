@@ -1,11 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='run_id',
-    full_refresh=false,
-    on_schema_change='append_new_columns'
-) }}
-
 {#-
     For each run, each segment: which segment of the previous run it
     continues (ml_segment_matching), how far apart their centres are, and its

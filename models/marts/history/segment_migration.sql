@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='to_run_id',
-    full_refresh=false,
-    on_schema_change='append_new_columns'
-) }}
+{{ config(unique_key='to_run_id') }}
 
 {#-
     Customers (and their revenue) moving between segments from the previous

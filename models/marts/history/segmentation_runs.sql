@@ -1,11 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='run_id',
-    full_refresh=false,
-    on_schema_change='append_new_columns'
-) }}
-
 {#-
     One row per recorded run. A build appends its run, or replaces the run of
     the same as_of_date (run_id = yyyymmdd of as_of_date); earlier runs are
