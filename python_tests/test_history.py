@@ -7,7 +7,7 @@ import pytest
 
 def _ok(build):
     for step in build.info.get("steps", []):
-        if step.name != "score_without_selector":
+        if step.name not in ("score_without_selector", "selector_without_score_mode"):
             assert step.succeeded, step.describe()
     assert build.succeeded, build.describe()
     return build
@@ -167,7 +167,11 @@ def test_score_mode_without_the_selector_is_refused_before_anything_runs(scored)
     assert not refused.succeeded
     assert "var mode is 'score', but this command would refit" in refused.output
     assert "--selector score" in refused.output
-    # Nothing was recorded by the refused build.
+    # Leaving the fit out without saying so would record a fit that refitted nothing.
+    unmarked = scored.info["steps"][2]
+    assert not unmarked.succeeded
+    assert "refits nothing but records a run as a fit" in unmarked.output
+    # Nothing was recorded by the refused builds.
     assert len(scored.query("select * from segmentation_runs")) == 2
 
 

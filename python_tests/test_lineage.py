@@ -119,3 +119,45 @@ def test_the_table_adapter_types_a_first_run_without_history():
     assert str(table.previous_segment_name.dtype) == "string"
     assert str(table.match_distance.dtype) == "Float64"
 
+
+
+def test_a_missing_coordinate_does_not_crash_the_matching():
+    previous = _frame(CENTRES, [1, 2, 3, 4])
+    refit = _frame(CENTRES, [1, 2, 3, 4])
+    refit.loc[2, "monetary"] = np.nan  # no member of segment 2 had a value
+    matches = _by_cluster(match_segments(refit, previous, max_issued_id=4))
+    assert [matches[c].stable_segment_id for c in (1, 2, 3, 4)] == [1, 2, 3, 4]
+
+
+def test_a_previous_run_without_comparable_centres_never_reuses_ids():
+    empty = _frame(np.empty((0, 3)), [])
+    matches = match_segments(_frame(CENTRES[:2], [1, 2]), empty, max_issued_id=9,
+                             has_previous_run=True)
+    assert [(m.stable_segment_id, m.status) for m in matches] == [(10, "new"), (11, "new")]
+
+
+def test_levels_that_come_and_go_do_not_reset_the_ids():
+    """One-hot levels and category shares follow the data's top levels."""
+    previous = _frame(CENTRES, [1, 2, 3, 4]).assign(country__fr=0.5)
+    refit = _frame(CENTRES, [1, 2, 3, 4]).assign(country__de=0.2)
+    matches = match_segments(refit, previous, max_issued_id=4)
+    assert [(m.stable_segment_id, m.status) for m in matches] == [
+        (1, "continued"), (2, "continued"), (3, "continued"), (4, "continued")]
+
+
+def test_score_mode_carries_the_fits_ids_by_cluster_index():
+    current = pd.DataFrame([(c, idx, f, CENTRES[c - 1][i]) for c, idx in ((1, 3), (2, 1), (3, 2))
+                            for i, f in enumerate(FEATURES)],
+                           columns=["cluster_id", "cluster_index", "feature_name",
+                                    "standardized_value"])
+    fitted = pd.DataFrame({"previous_segment_id": [7, 8], "previous_segment_name": ["A", "B"],
+                           "previous_cluster_index": [1, 3]})
+    empty = pd.DataFrame(columns=["previous_segment_id", "previous_segment_name",
+                                  "feature_name", "standardized_value"])
+    overlap = pd.DataFrame(columns=["previous_segment_id", "cluster_id", "customers"])
+    table = match_segments_table(current, empty, overlap, max_issued_id=8, max_distance=1.0,
+                                 min_share=0.25, carry_by_index=True, fitted=fitted)
+    assert table[["cluster_id", "stable_segment_id", "lineage_status"]].values.tolist() == [
+        [1, 8, "continued"], [2, 7, "continued"], [3, 9, "new"]]
+    assert table.previous_segment_name.tolist()[:2] == ["B", "A"]
+    assert table.previous_segment_name.isna().tolist()[2]

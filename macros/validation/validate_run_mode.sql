@@ -26,7 +26,7 @@
                 "var mode is 'score', but this command would refit " ~ refitting | sort | join(', ')
                 ~ ". Score without refitting with: dbt build --selector score --vars '{mode: score}'") }}
         {%- endif -%}
-        {%- for name in ['ml_feature_scaling', 'ml_cluster_centroids', 'segment_lineage'] -%}
+        {%- for name in ['ml_fit_run', 'ml_feature_scaling', 'ml_cluster_centroids', 'segment_lineage'] -%}
             {%- if adapter.get_relation(database=target.database, schema=target.schema,
                                         identifier=name) is none -%}
                 {{ exceptions.raise_compiler_error(
@@ -34,6 +34,30 @@
                     ~ " is missing from the database). Fit first: dbt build") }}
             {%- endif -%}
         {%- endfor -%}
+        {%- set fit = run_query("select primary_method, run_id from "
+            ~ adapter.get_relation(database=target.database, schema=target.schema,
+                                   identifier='ml_fit_run')) -%}
+        {%- if fit.rows and fit.rows[0][0] != var('primary_method', 'kmeans') -%}
+            {{ exceptions.raise_compiler_error(
+                "var primary_method is '" ~ var('primary_method', 'kmeans') ~ "', but the stored model "
+                ~ "(fitted at run " ~ fit.rows[0][1] ~ ") has '" ~ fit.rows[0][0] ~ "' segments. "
+                ~ "Score with the method it was fitted with, or refit: dbt build") }}
+        {%- endif -%}
+    {%- elif flags.WHICH in ('build', 'run')
+             and 'model.customer_segmentation.segmentation_runs' in selected_resources -%}
+        {#- A selection that leaves the fit out but records a run is a score. -#}
+        {%- set fitting = [] -%}
+        {%- for unique_id in selected_resources -%}
+            {%- set node = graph.nodes.get(unique_id) -%}
+            {%- if node and node.resource_type == 'model' and 'fit' in node.tags -%}
+                {%- do fitting.append(node.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if not fitting -%}
+            {{ exceptions.raise_compiler_error(
+                "This selection refits nothing but records a run as a fit (var mode is 'fit'). "
+                ~ "To score with the stored model: dbt build --selector score --vars '{mode: score}'") }}
+        {%- endif -%}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}

@@ -2,8 +2,7 @@
     The run before this one: the latest recorded run with an earlier
     as_of_date (segmentation_runs, as it stood before this build), and the
     largest segment id any other run has issued, so new ids are never
-    recycled, and the run whose fit that run used (fit_run_id). No row on a
-    first build.
+    recycled. No row on a first build.
 -#}
 {%- set runs = history_relation('segmentation_runs') %}
 {%- set lineage = history_relation('segment_lineage') %}
@@ -20,7 +19,7 @@ current_run as (
 
 earlier_runs as (
 
-    select runs.run_id, runs.as_of_date, runs.fit_run_id
+    select runs.run_id, runs.as_of_date
     from {{ runs }} as runs
     cross join current_run
     where runs.as_of_date < current_run.as_of_date
@@ -39,8 +38,7 @@ issued as (
 select
     cast(earlier_runs.run_id as integer) as run_id,
     cast(earlier_runs.as_of_date as date) as as_of_date,
-    cast(coalesce(issued.max_issued_segment_id, 0) as integer) as max_issued_segment_id,
-    cast(earlier_runs.fit_run_id as integer) as fit_run_id
+    cast(coalesce(issued.max_issued_segment_id, 0) as integer) as max_issued_segment_id
 from earlier_runs
 cross join issued
 where earlier_runs.as_of_date = (select max(as_of_date) from earlier_runs)
@@ -50,8 +48,7 @@ where earlier_runs.as_of_date = (select max(as_of_date) from earlier_runs)
 select
     cast(null as integer) as run_id,
     cast(null as date) as as_of_date,
-    cast(null as integer) as max_issued_segment_id,
-    cast(null as integer) as fit_run_id
+    cast(null as integer) as max_issued_segment_id
 from current_run
 where 1 = 0
 

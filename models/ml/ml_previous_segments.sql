@@ -2,10 +2,10 @@
     The previous run's segments (see ml_previous_run), one row per segment and
     model input: their centres (means in business units) in this run's
     population standard deviations, the units of ml_run_segment_centroids, so
-    they can be matched against this run's centres, and their names. Inputs this run
-    no longer uses drop out; inputs new in this run have no previous value,
-    which ml_segment_matching treats as a changed feature set. Empty on a
-    first build.
+    they can be matched against this run's centres, and their names. An
+    input this run no longer uses keeps its row with a null value, and an
+    input new in this run has none: ml_segment_matching compares the feature
+    sets. Empty on a first build.
 -#}
 -- depends_on: {{ ref('ml_previous_run') }}, {{ ref('ml_feature_population') }}
 {%- set lineage = history_relation('segment_lineage') %}
@@ -26,7 +26,10 @@ select
     lineage.segment_name as previous_segment_name,
     cast(lineage.cluster_index as integer) as previous_cluster_index,
     centroids.feature_name,
+    -- Null for an input this run no longer has: ml_segment_matching then
+    -- sees the changed feature set.
     case
+        when population.feature_name is null then null
         when population.population_sd > 0
             then (centroids.centroid_value - population.population_mean) / population.population_sd
         else 0
@@ -37,7 +40,7 @@ inner join {{ lineage }} as lineage
 inner join {{ centroids }} as centroids
     on centroids.run_id = previous_run.run_id
     and centroids.segment_id = lineage.segment_id
-inner join {{ ref('ml_feature_population') }} as population
+left join {{ ref('ml_feature_population') }} as population
     on centroids.feature_name = population.feature_name
 where lineage.segment_id <> 0
 

@@ -8,6 +8,7 @@ def model(dbt, session):
     previous = dbt.ref("ml_previous_segments").order("previous_segment_id, feature_name").df()
     overlap = dbt.ref("ml_segment_overlap").order("previous_segment_id, cluster_id").df()
     previous_run = dbt.ref("ml_previous_run").df()
+    fitted = dbt.ref("ml_fitted_segments").order("previous_segment_id").df()
     max_issued = previous_run["max_issued_segment_id"]
     mode = dbt.config.get("mode")
     return match_segments_table(
@@ -17,6 +18,8 @@ def model(dbt, session):
         max_issued_id=int(max_issued.iloc[0]) if len(max_issued) else 0,
         max_distance=optional_float(dbt.config.get("segment_match_max_distance")),
         min_share=optional_float(dbt.config.get("segment_split_min_share")),
+        has_previous_run=len(previous_run) > 0,
         # Scoring reuses the fitted clusters: ids follow the fit's cluster index.
         carry_by_index=mode == "score",
+        fitted=fitted,
     )

@@ -153,7 +153,13 @@ base_names as (
             when descriptions.driver_phrases is null
                 then 'Customers close to the average on every feature.'
             else {{ dbt.concat(["'Customers who '", 'descriptions.driver_phrases', "'.'"]) }}
-        end as segment_description
+        end as segment_description,
+        coalesce(
+            segments.segment_id <> 0
+            and name_overrides.segment_name_override is null
+            and continued_names.previous_segment_name is not null,
+            false
+        ) as is_kept_name
     from segments
     left join nouns on segments.segment_id = nouns.segment_id
     left join adjectives on segments.segment_id = adjectives.segment_id
@@ -163,19 +169,46 @@ base_names as (
 
 ),
 
+-- The highest number a kept name already uses for each other base name
+-- ("Mainstream Customers" = 1, "Mainstream Customers 2" = 2), so new
+-- segments number on from there instead of taking a kept name.
+taken_suffixes as (
+
+    select
+        others.segment_id,
+        max(case
+            when kept.base_name = others.base_name then 1
+            when substr(kept.base_name, 1, length(others.base_name) + 1)
+                = {{ dbt.concat(['others.base_name', "' '"]) }}
+                then {{ dbt.safe_cast('substr(kept.base_name, length(others.base_name) + 2)', dbt.type_int()) }}
+        end) as taken_suffix
+    from base_names as others
+    inner join base_names as kept on kept.is_kept_name
+    where not others.is_kept_name
+    group by others.segment_id
+
+),
+
 numbered as (
 
     select
-        *,
-        row_number() over (partition by base_name order by segment_id) as name_occurrence
+        base_names.*,
+        case
+            when base_names.is_kept_name then 1
+            else row_number() over (
+                partition by base_names.is_kept_name, base_names.base_name
+                order by base_names.segment_id
+            ) + coalesce(taken_suffixes.taken_suffix, 0)
+        end as name_occurrence
     from base_names
+    left join taken_suffixes on base_names.segment_id = taken_suffixes.segment_id
 
 )
 
 select
     segment_id,
     case
-        when name_occurrence = 1 then base_name
+        when is_kept_name or name_occurrence = 1 then base_name
         else {{ dbt.concat(['base_name', "' '", dbt.safe_cast('name_occurrence', dbt.type_string())]) }}
     end as segment_name,
     segment_description

@@ -49,6 +49,7 @@ def match_segments(
     max_distance: float = 1.0,
     min_share: float = 0.25,
     max_issued_id: int = 0,
+    has_previous_run: bool | None = None,
 ) -> list[SegmentMatch]:
     """Match this run's segments to the previous run's.
 
@@ -60,20 +61,34 @@ def match_segments(
     overlap: customers present in both runs, columns
         (previous_stable_segment_id, cluster_id, customers); optional.
     max_issued_id: the largest stable id any earlier run issued.
+    has_previous_run: whether an earlier run exists (default: whether
+        previous_centroids has rows). A previous run without comparable
+        centres makes every segment new, never a first run that would reuse
+        ids 1..k.
+
+    Features are compared by their base name: inputs named
+    ``<feature>__<level>`` (one-hot levels, category shares) may come and go
+    between runs as the data's top levels change, and the segments are matched
+    on the inputs both runs have. A base feature added or removed makes every
+    segment new: segments on other features are other segments.
     """
     new_ids = [int(value) for value in new_centroids.index]
-    if previous_centroids is None or previous_centroids.empty:
+    previous_missing = previous_centroids is None or previous_centroids.empty
+    if has_previous_run is None:
+        has_previous_run = not previous_missing
+    if not has_previous_run:
         return [SegmentMatch(cluster_id, cluster_id, "first_run", None, None)
                 for cluster_id in new_ids]
-    columns = list(new_centroids.columns)
-    old_ids = [int(value) for value in previous_centroids.index]
+    old_ids = [] if previous_missing else [int(value) for value in previous_centroids.index]
     next_id = max([max_issued_id, *old_ids, 0]) + 1
-    if set(columns) != set(previous_centroids.columns):
-        # Segments on other features are other segments: nothing continues.
+    shared = ([] if previous_missing else
+              [column for column in new_centroids.columns if column in previous_centroids.columns])
+    if previous_missing or _base_features(new_centroids.columns) != _base_features(
+            previous_centroids.columns) or not shared:
         return [SegmentMatch(cluster_id, next_id + offset, "new", None, None)
                 for offset, cluster_id in enumerate(sorted(new_ids))]
-    distances = _distances(new_centroids[columns].to_numpy(float),
-                           previous_centroids[columns].to_numpy(float))
+    distances = _distances(new_centroids[shared].to_numpy(float),
+                           previous_centroids[shared].to_numpy(float))
     rows, cols = linear_sum_assignment(distances)
     assigned = {new_ids[row]: (old_ids[col], float(distances[row, col]))
                 for row, col in zip(rows, cols, strict=True)}
@@ -104,9 +119,15 @@ def match_segments(
     return matches
 
 
+def _base_features(columns) -> set[str]:
+    return {str(column).split("__")[0] for column in columns}
+
+
 def _distances(new: np.ndarray, old: np.ndarray) -> np.ndarray:
-    """Euclidean distance of every new centroid (rows) to every old one (columns)."""
-    return np.sqrt(((new[:, None, :] - old[None, :, :]) ** 2).sum(axis=2))
+    """Euclidean distance of every new centroid (rows) to every old one (columns);
+    a coordinate missing on either side (no member had a value) counts as no gap."""
+    gaps = np.nan_to_num(new[:, None, :] - old[None, :, :], nan=0.0)
+    return np.sqrt((gaps ** 2).sum(axis=2))
 
 
 def _splits_and_merges(overlap: pd.DataFrame | None, min_share: float) -> tuple[set, set]:
@@ -139,12 +160,16 @@ def match_segments_table(
     max_distance: float,
     min_share: float,
     carry_by_index: bool = False,
+    has_previous_run: bool | None = None,
+    fitted: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """match_segments() over the long tables the dbt models provide.
 
     carry_by_index (score mode: the model was not refitted): a cluster keeps
-    the id its cluster_index had in the previous run, distance aside; only a
-    cluster the previous run did not have gets a new id.
+    the id its cluster_index had when the model was fitted (``fitted``:
+    previous_segment_id, previous_segment_name, previous_cluster_index, from
+    the fit's run), distance aside; a cluster the fit did not name gets a new
+    id.
 
     current: (cluster_id, feature_name, standardized_value), this run.
     previous: (previous_segment_id, previous_segment_name, feature_name,
@@ -164,13 +189,16 @@ def match_segments_table(
         names = dict(zip(previous.previous_segment_id.astype(int),
                          previous.previous_segment_name, strict=True))
     overlap = overlap.rename(columns={"previous_segment_id": "previous_stable_segment_id"})
-    if carry_by_index and not previous.empty:
-        matches = _carry_by_index(current, previous, new_centroids, previous_centroids,
+    if carry_by_index and fitted is not None and not fitted.empty:
+        names.update(zip(fitted.previous_segment_id.astype(int),
+                         fitted.previous_segment_name, strict=True))
+        matches = _carry_by_index(current, fitted, new_centroids, previous_centroids,
                                   max_issued_id)
     else:
         matches = match_segments(new_centroids, previous_centroids, overlap,
                                  max_distance=max_distance, min_share=min_share,
-                                 max_issued_id=max_issued_id)
+                                 max_issued_id=max_issued_id,
+                                 has_previous_run=has_previous_run)
     return pd.DataFrame({
         "cluster_id": pd.array([m.cluster_id for m in matches], dtype="int32"),
         "stable_segment_id": pd.array([m.stable_segment_id for m in matches], dtype="int32"),
@@ -185,24 +213,26 @@ def match_segments_table(
     })
 
 
-def _carry_by_index(current: pd.DataFrame, previous: pd.DataFrame,
-                    new_centroids: pd.DataFrame, previous_centroids: pd.DataFrame,
+def _carry_by_index(current: pd.DataFrame, fitted: pd.DataFrame,
+                    new_centroids: pd.DataFrame, previous_centroids: pd.DataFrame | None,
                     max_issued_id: int) -> list[SegmentMatch]:
     """Score mode: the same fitted clusters, so ids follow the fit's cluster index."""
     index_of = current.drop_duplicates("cluster_id").set_index("cluster_id").cluster_index
-    previous_by_index = (previous.drop_duplicates("previous_segment_id")
-                         .set_index("previous_cluster_index").previous_segment_id)
-    next_id = max([max_issued_id, *previous_by_index.astype(int).tolist(), 0]) + 1
-    shared = [column for column in new_centroids.columns if column in previous_centroids.columns]
+    fitted_by_index = (fitted.drop_duplicates("previous_segment_id")
+                       .set_index("previous_cluster_index").previous_segment_id)
+    next_id = max([max_issued_id, *fitted_by_index.astype(int).tolist(), 0]) + 1
     matches = []
     for cluster_id in sorted(int(value) for value in new_centroids.index):
         fitted_index = index_of.get(cluster_id)
-        if fitted_index in previous_by_index.index:
-            stable = int(previous_by_index[fitted_index])
-            gap = (new_centroids.loc[cluster_id, shared]
-                   - previous_centroids.loc[stable, shared]).to_numpy(float)
-            matches.append(SegmentMatch(cluster_id, stable, "continued", stable,
-                                        float(np.sqrt((gap ** 2).sum()))))
+        if fitted_index in fitted_by_index.index:
+            stable = int(fitted_by_index[fitted_index])
+            distance = None
+            if previous_centroids is not None and stable in previous_centroids.index:
+                shared = [c for c in new_centroids.columns if c in previous_centroids.columns]
+                gap = np.nan_to_num((new_centroids.loc[cluster_id, shared]
+                                     - previous_centroids.loc[stable, shared]).to_numpy(float))
+                distance = float(np.sqrt((gap ** 2).sum()))
+            matches.append(SegmentMatch(cluster_id, stable, "continued", stable, distance))
         else:
             matches.append(SegmentMatch(cluster_id, next_id, "new", None, None))
             next_id += 1

@@ -519,7 +519,8 @@ def _migration(marts: _Marts) -> Section:
         "from segment_migration "
         "where to_run_id = (select max(to_run_id) from segment_migration) "
         "and from_run_id = (select max(from_run_id) from segment_migration "
-        "                   where to_run_id = (select max(to_run_id) from segment_migration))")
+        "                   where to_run_id = (select max(to_run_id) from segment_migration)) "
+        "order by from_segment_id nulls first, to_segment_id nulls first")
     if flows.empty:
         section.blocks.append("<p>Only one run so far: nothing has migrated yet.</p>")
         return section

@@ -5,11 +5,43 @@
     category_share__other for the rest. Customers without purchases have all
     shares 0. The column set follows the data, so it is read at compile time.
     Only built out when category_mix is a clustering feature: otherwise the
-    model is just the customer ids, and the 20M-line scan is skipped.
+    model is just the customer ids, and the 20M-line scan is skipped. In score
+    mode the columns are those of the stored model (ml_feature_scaling), so
+    scoring replays the fit even when the top categories have changed.
 -#}
 {%- set categories = [] %}
+{%- set absent_columns = [] %}
 {%- set is_used = execute and 'category_mix' in selected_features().names %}
-{%- if is_used %}
+{%- if execute and var('mode') == 'score' %}
+    {#- Scoring replays the stored model: the columns it was fitted on. -#}
+    {%- set stored = adapter.get_relation(database=this.database, schema=this.schema,
+                                          identifier='ml_feature_scaling') %}
+    {%- set stored_columns = [] if stored is none else run_query(
+        "select feature_name from " ~ stored ~ " where source_feature = 'category_mix'"
+    ).columns[0].values() | list %}
+    {%- set is_used = stored_columns | length > 0 %}
+    {%- if is_used %}
+        {%- set all_categories_query %}
+            select category, sum(amount) as revenue
+            from {{ ref('int_order_lines_cleaned') }}
+            where is_purchase_line
+            group by category
+            order by revenue desc, category
+        {%- endset %}
+        {%- set produced = ['category_share__other'] %}
+        {%- for category in run_query(all_categories_query).columns[0].values() %}
+            {%- set column = 'category_share__' ~ category_column_suffix(category, loop.index) %}
+            {%- if column in stored_columns and column not in produced %}
+                {%- do categories.append(category) %}
+                {%- do produced.append(column) %}
+            {%- endif %}
+        {%- endfor %}
+        {#- A category of the fit that no longer sells: its share is 0. -#}
+        {%- for column in stored_columns if column not in produced %}
+            {%- do absent_columns.append(column) %}
+        {%- endfor %}
+    {%- endif %}
+{%- elif is_used %}
     {%- set top_categories_query %}
         select category, sum(amount) as revenue
         from {{ ref('int_order_lines_cleaned') }}
@@ -77,6 +109,9 @@ final as (
         coalesce(revenue_by_category.revenue__{{ category_column_suffix(category, loop.index) }}
             / revenue_by_category.purchase_revenue, 0)
             as category_share__{{ category_column_suffix(category, loop.index) }},
+        {%- endfor %}
+        {%- for column in absent_columns %}
+        cast(0 as {{ dbt.type_float() }}) as {{ column }},
         {%- endfor %}
         coalesce(revenue_by_category.revenue__other / revenue_by_category.purchase_revenue, 0)
             as category_share__other

@@ -57,9 +57,9 @@ select
     scaling.skewness,
     scaling.is_log_transformed,
     {{ dbt.concat([
-        "'missing -> ' ", "cast(round(scaling.impute_value, 4) as " ~ dbt.type_string() ~ ")",
-        "'; capped to [' ", "cast(round(scaling.lower_cap, 4) as " ~ dbt.type_string() ~ ")",
-        "', ' ", "cast(round(scaling.upper_cap, 4) as " ~ dbt.type_string() ~ ")", "']'",
+        "'missing -> ' ", "coalesce(cast(round(scaling.impute_value, 4) as " ~ dbt.type_string() ~ "), 'n/a')",
+        "'; capped to [' ", "coalesce(cast(round(scaling.lower_cap, 4) as " ~ dbt.type_string() ~ "), 'n/a')",
+        "', ' ", "coalesce(cast(round(scaling.upper_cap, 4) as " ~ dbt.type_string() ~ "), 'n/a')", "']'",
         "case when scaling.is_log_transformed then '; log1p' else '' end",
         "'; standardized'"]) }} as transformation
 from statistics

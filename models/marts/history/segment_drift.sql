@@ -54,11 +54,15 @@ segment_shares as (
 
 ),
 
+-- Only the inputs this run still has: a dropped feature is not drift.
 previous_bins as (
 
     select history.*
     from {{ ref('feature_distribution_history') }} as history
     inner join previous_run on history.run_id = previous_run.run_id
+    where history.feature_name in (
+        {%- for input in eda_numeric_inputs() %}'{{ input.name }}'{{ ', ' if not loop.last }}{% else %}''{% endfor -%}
+    )
 
 ),
 

@@ -28,9 +28,9 @@ chosen as (
 
 ),
 
-previous_run as (
+fit_run as (
 
-    select max(fit_run_id) as fit_run_id from {{ ref('ml_previous_run') }}
+    select max(run_id) as fit_run_id from {{ ref('ml_fit_run') }}
 
 ),
 
@@ -62,16 +62,8 @@ select
                         dbt.safe_cast("fit.fit_run_id", dbt.type_string())]) }}
          as {{ dbt.type_string() }}) as model_version
 from current_run
--- In score mode the model is the one the previous run used.
-cross join (
-    select
-        case
-            when current_run.run_mode = 'fit' then current_run.run_id
-            else coalesce(previous_run.fit_run_id, current_run.run_id)
-        end as fit_run_id
-    from current_run
-    cross join previous_run
-) as fit
+-- The run of the stored model: this one in fit mode, the last fit in score mode.
+cross join fit_run as fit
 cross join segments
 cross join chosen
 cross join reconciliation

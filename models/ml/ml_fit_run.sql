@@ -1,0 +1,11 @@
+{#-
+    The run whose fit the stored model comes from, one row. Tagged fit, so a
+    score build (--selector score) keeps the row of the last fit: scoring
+    carries that fit's segment ids (ml_fitted_segments) and records it as
+    fit_run_id in segmentation_runs.
+-#}
+select
+    run_id,
+    as_of_date,
+    primary_method
+from {{ ref('ml_current_run') }}
