@@ -545,7 +545,8 @@ def _migration(marts: _Marts) -> Section:
 
 def _build_facts(marts: _Marts) -> dict:
     row = marts.frame(
-        "select count(*) as customers, count(distinct segment_id) as segments, "
+        # DBSCAN's noise (segment 0) is not a segment.
+        "select count(*) as customers, count(distinct nullif(segment_id, 0)) as segments, "
         "any_value(segment_method) as method, max(as_of_date) as as_of_date "
         "from dim_customer_segments").iloc[0]
     facts = {"customers": int(row.customers), "segments": int(row.segments),
