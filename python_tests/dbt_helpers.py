@@ -105,7 +105,8 @@ class DbtBuild:
 
 def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
                   info: dict | None = None, db_path: Path | None = None,
-                  project_dir: Path = PROJECT_DIR, selector: str | None = "auto") -> DbtBuild:
+                  project_dir: Path = PROJECT_DIR, selector: str | None = "auto",
+                  select: str | None = None) -> DbtBuild:
     """`dbt build` from the project dir into ``work_dir``/seg.duckdb (or ``db_path``).
 
     Target and log paths live in ``work_dir`` too, so concurrent builds never
@@ -113,6 +114,7 @@ def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
     ``work_dir``/exports unless the vars name an export_dir. The vars go in as
     JSON, which is YAML. With var mode 'score' the build uses the documented
     ``--selector score`` (selector="auto"); selector=None selects everything.
+    ``select`` builds only those nodes (``--select``), as a partial rebuild.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     db_path = db_path or work_dir / "seg.duckdb"
@@ -137,6 +139,8 @@ def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
         selector = "score" if dbt_vars.get("mode") == "score" else None
     if selector:
         args += ["--selector", selector]
+    if select:
+        args += ["--select", select]
     started = time.monotonic()
     try:
         completed = subprocess.run(
@@ -277,6 +281,27 @@ def case_dirty(input_dir: Path) -> tuple[dict, dict]:
         "customers": dirty_customers, "orders": dirty_orders, "counts": counts,
         "clean_customers": customers,
         "customers_path": input_dir / "customers.csv", "orders_path": input_dir / "orders.csv",
+    }
+
+
+def case_set_aside_quantities(input_dir: Path) -> tuple[dict, dict]:
+    """Orders whose only defects are quantities that are kept but set aside.
+
+    Every row is accepted, so rows read = rows accepted: only the count of
+    lines with a set-aside value tells int_orders_with_issues to look.
+    """
+    customers, orders = generate_company(300, random_state=5)
+    quantity = [str(q) for q in orders["quantity"].to_pylist()]
+    bad = {3: "x", 10: "0", 25: "-2"}  # 0-based line -> raw quantity
+    for line, raw in bad.items():
+        quantity[line] = raw
+    orders = orders.set_column(orders.schema.get_field_index("quantity"), "quantity",
+                               pa.array(quantity))
+    write_table(customers, input_dir / "customers.csv", file_format="csv")
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {
+        "orders": orders,
+        "set_aside": {line + 1: raw for line, raw in bad.items()},  # 1-based file rows
     }
 
 
@@ -479,6 +504,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "demo_b": case_demo,
     "demo_mixed": case_demo_mixed,
     "no_orders": case_no_orders,
+    "set_aside_quantities": case_set_aside_quantities,
     "fail_mart_test": case_fail_mart_test,
     "fail_no_variance": case_fail_no_variance,
     "fail_missing_customers": case_fail_missing_customers,

@@ -15,6 +15,9 @@ select
     category,
     status,
     (amount < 0 or status in {{ sql_string_list(var('return_statuses')) }}) as is_return_line,
-    (amount > 0 and status not in {{ sql_string_list(var('return_statuses')) }}) as is_purchase_line
+    (amount > 0 and status not in {{ sql_string_list(var('return_statuses')) }}) as is_purchase_line,
+    -- Accepted, but with a value that did not parse (quantity): counted per
+    -- customer so int_orders_with_issues knows whether it must look for them.
+    (invalid_columns is not null) as has_set_aside_value
 from {{ ref('int_orders_validated') }}
 where rejection_reason is null

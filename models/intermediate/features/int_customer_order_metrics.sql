@@ -30,6 +30,7 @@ orders as (
         customer_key,
         order_id,
         count(*) as accepted_order_lines,
+        sum(case when has_set_aside_value then 1 else 0 end) as lines_with_set_aside_values,
         min({{ in_as_of_window('order_date') }}) as order_date,
         max({{ in_as_of_window('case when is_purchase_line then 1 else 0 end', '0') }}) as has_purchase,
         max({{ in_as_of_window('case when is_return_line then 1 else 0 end', '0') }}) as has_return,
@@ -46,6 +47,7 @@ per_customer as (
     select
         customer_key,
         sum(accepted_order_lines) as accepted_order_lines,
+        sum(lines_with_set_aside_values) as lines_with_set_aside_values,
         -- An order with no line in the window has no date.
         sum(case when order_date is not null then 1 else 0 end) as total_orders,
         sum(has_purchase) as frequency,
@@ -73,6 +75,7 @@ customers as (
 select
     customers.customer_id,
     accepted_order_lines,
+    lines_with_set_aside_values,
     total_orders,
     frequency,
     orders_with_returns,

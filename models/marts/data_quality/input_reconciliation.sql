@@ -1,10 +1,10 @@
 {#-
     One row per input: rows read from the source, rows accepted, rows
     quarantined, each counted where it ends up and apart from the others:
-    rows read straight from the staging views; accepted customers from the
-    validated customers; accepted order lines as counted into the
-    per-customer metrics (so a line lost between validation and features would
-    show); quarantined rows from the rows set aside. The test rows_read =
+    rows read from the staging views (int_input_row_counts); accepted
+    customers from the validated customers; accepted order lines as counted
+    into the per-customer metrics (so a line lost between validation and
+    features would show); quarantined rows from the rows set aside. The test rows_read =
     accepted + quarantined then checks that no row went missing on the way.
 -#}
 
@@ -12,13 +12,7 @@ with
 
 read_counts as (
 
-    select 'customers' as source, count(*) as rows_read
-    from {{ ref('stg_input__customers') }}
-
-    union all
-
-    select 'orders' as source, count(*) as rows_read
-    from {{ ref('stg_input__orders') }}
+    select source, rows_read from {{ ref('int_input_row_counts') }}
 
 ),
 
