@@ -36,7 +36,7 @@ customers as (
         {%- for centroid in centroids if centroid.method == method %},
         sqrt(
             {%- for input in inputs %}
-            {{ '+ ' if not loop.first }}power({{ input.name }} - {{ float_literal(centroid['values'][loop.index0]) }}, 2)
+            {{ '+ ' if not loop.first }}{{ integer_power(input.name ~ ' - ' ~ float_literal(centroid['values'][loop.index0]), 2) }}
             {%- endfor %}
         ) as distance_{{ centroid.index }}
         {%- endfor %}
@@ -64,7 +64,7 @@ dbscan_distances as (
         {%- for rep in dbscan.representatives %},
         sqrt(
             {%- for input in inputs %}
-            {{ '+ ' if not loop.first }}power({{ input.name }} - {{ float_literal(rep['values'][loop.index0]) }}, 2)
+            {{ '+ ' if not loop.first }}{{ integer_power(input.name ~ ' - ' ~ float_literal(rep['values'][loop.index0]), 2) }}
             {%- endfor %}
         ) as distance_{{ rep.index }}
         {%- endfor %}
@@ -152,7 +152,7 @@ select
     0 as cluster_index,
     sqrt(
         {%- for input in inputs %}
-        {{ '+ ' if not loop.first }}power({{ input.name }}, 2)
+        {{ '+ ' if not loop.first }}{{ integer_power(input.name, 2) }}
         {%- endfor %}
     ) as distance_to_centroid,
     cast(null as {{ dbt.type_float() }}) as membership_probability

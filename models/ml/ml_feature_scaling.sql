@@ -145,7 +145,7 @@ skewness as (
         capped.feature_name,
         case
             when capped_moments.stddev_value > 0
-                then avg(power(capped.feature_value - capped_moments.mean_value, 3))
+                then avg({{ integer_power('capped.feature_value - capped_moments.mean_value', 3) }})
                     / power(capped_moments.stddev_value, 3)
             else 0
         end as skewness

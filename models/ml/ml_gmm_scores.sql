@@ -33,16 +33,17 @@ log_joint as (
         {%- for c in components %},
         ln({{ float_literal(c.weight) }}) + {{ float_literal(c.log_det) }} - {{ float_literal(0.5 * d * 1.8378770664093453) }} - 0.5 * (
             {%- for j in range(d) %}
-            {{ '+ ' if not loop.first }}power(
+            {%- set whitened -%}
                 {%- for i in range(j + 1) %}
                 {{ '+ ' if not loop.first }}(customers.{{ inputs[i].name }} - {{ float_literal(c.means[i]) }}) * {{ float_literal(c.chol[i ~ '_' ~ j]) }}
                 {%- endfor %}
-            , 2)
+            {%- endset %}
+            {{ '+ ' if not loop.first }}{{ integer_power(whitened, 2) }}
             {%- endfor %}
         ) as log_joint_{{ c.index }},
         sqrt(
             {%- for i in range(d) %}
-            {{ '+ ' if not loop.first }}power(customers.{{ inputs[i].name }} - {{ float_literal(c.means[i]) }}, 2)
+            {{ '+ ' if not loop.first }}{{ integer_power('customers.' ~ inputs[i].name ~ ' - ' ~ float_literal(c.means[i]), 2) }}
             {%- endfor %}
         ) as distance_{{ c.index }}
         {%- endfor %}

@@ -40,7 +40,7 @@ distances as (
         prototypes.cluster_index,
         sqrt(
             {%- for input in inputs if input.encoding != 'one_hot' %}
-            power(customers.{{ input.name }} - prototypes.{{ input.name }}, 2) +
+            {{ integer_power('customers.' ~ input.name ~ ' - prototypes.' ~ input.name, 2) }} +
             {%- endfor %}
             prototypes.gamma * (
                 {%- for source in sources %}
