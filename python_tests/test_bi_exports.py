@@ -53,6 +53,27 @@ def published(build: DbtBuild) -> list[str]:
 # --------------------------------------------------------------------------- what is published
 
 
+def enabled_models(*dbt_args: str, tmp_path: Path) -> set[str]:
+    """Model names `dbt ls` finds enabled in the project, with ``dbt_args``."""
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "ls", "--resource-type", "model",
+         "--output", "name", "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs"), *dbt_args],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=True)
+    return set(completed.stdout.split())
+
+
+def test_a_build_with_no_vars_publishes(tmp_path):
+    """README command 1 (`dbt build`, no vars) publishes into the default export_dir.
+
+    The project's default is a var, which dbt_project.yml cannot see (it is
+    rendered with --vars alone): there, it would leave publishing off.
+    """
+    assert "bi_publications" in enabled_models(tmp_path=tmp_path)
+    assert "bi_publications" not in enabled_models(
+        "--vars", "{export_dir: null}", tmp_path=tmp_path)
+
+
 def test_every_mart_under_models_marts_is_published(build_planted_company, build_demo_a):
     require_success(build_planted_company)
     require_success(build_demo_a)
