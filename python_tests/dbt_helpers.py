@@ -357,6 +357,11 @@ def case_fail_unknown_method(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir), "primary_method": "k-means"}, {}
 
 
+def case_fail_published_history_runs(input_dir: Path) -> tuple[dict, dict]:
+    _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
+    return {"input_dir": str(input_dir), "published_history_runs": 0}, {}
+
+
 def case_fail_too_few_customers(input_dir: Path) -> tuple[dict, dict]:
     customers, _ = generate_planted_customers(1, 3, random_state=0)
     write_table(customers, input_dir / "customers.csv", file_format="csv")
@@ -423,11 +428,13 @@ def _keep(table: pa.Table, keep: set[str]) -> pa.Table:
 
 def case_history_demo(input_dir: Path) -> tuple[dict, dict]:
     """Segments over time on the demo seeds: fits at 2025-06-30 and 2025-09-30
-    into one DuckDB file; the case's own build then scores at 2025-12-31."""
+    into one DuckDB file; the case's own build then scores at 2025-12-31 and
+    publishes the latest two runs of the customer history."""
     work_dir = input_dir.parent
     steps = [run_dbt_build(work_dir, {"as_of_date": day}, name=f"history_demo_{day}")
              for day in ("2025-06-30", "2025-09-30")]
-    return {"as_of_date": "2025-12-31", "mode": "score"}, {"steps": steps}
+    return ({"as_of_date": "2025-12-31", "mode": "score", "published_history_runs": 2},
+            {"steps": steps})
 
 
 def case_history_planted(input_dir: Path) -> tuple[dict, dict]:
@@ -512,6 +519,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_unknown_feature": case_fail_unknown_feature,
     "fail_column_map": case_fail_column_map,
     "fail_unknown_method": case_fail_unknown_method,
+    "fail_published_history_runs": case_fail_published_history_runs,
     "fail_too_few_customers": case_fail_too_few_customers,
 }
 

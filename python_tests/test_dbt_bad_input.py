@@ -36,6 +36,11 @@ def test_unknown_primary_method_is_named(build_fail_unknown_method):
                          "kmeans, hierarchical, gmm, dbscan, kprototypes")
 
 
+def test_published_history_runs_must_be_a_number_of_runs(build_fail_published_history_runs):
+    assert_fails_cleanly(build_fail_published_history_runs, "var published_history_runs=0",
+                         "at least 1")
+
+
 def test_column_map_naming_an_absent_column(build_fail_column_map):
     build = build_fail_column_map
     assert_fails_cleanly(build, "Yearly Income", "has no column",
@@ -53,7 +58,8 @@ def test_explicit_feature_without_variance_is_named(build_fail_no_variance):
 
 
 INPUT_ERROR_CASES = ["fail_missing_customers", "fail_missing_amount", "fail_unknown_feature",
-                     "fail_column_map", "fail_too_few_customers", "fail_unknown_method"]
+                     "fail_column_map", "fail_too_few_customers", "fail_unknown_method",
+                     "fail_published_history_runs"]
 
 
 @pytest.fixture(params=INPUT_ERROR_CASES)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
+
+from segmentation.publish import SERVING_DB_NAME
 
 
 def _ok(build):
@@ -31,6 +34,22 @@ def test_three_builds_at_successive_dates_record_three_runs(history):
         "select run_id, count(*) as customers, count(distinct customer_id) as ids "
         "from customer_segment_history group by run_id order by run_id")
     assert counts.customers.tolist() == [3000] * 3 and counts.ids.tolist() == [3000] * 3
+
+
+def test_the_published_customer_history_keeps_the_latest_runs(history):
+    """var published_history_runs: 2 publishes two of the three runs; dbt's file keeps all."""
+    exports = history.work_dir / "exports"
+    expected = [(20250930, 3000), (20251231, 3000)]
+    runs_sql = "select run_id, count(*) from {} group by run_id order by run_id"
+    parquet = str(exports / "parquet" / "customer_segment_history.parquet")
+    with duckdb.connect() as con:
+        assert con.execute(runs_sql.format(f"read_parquet('{parquet}')")).fetchall() == expected
+    with duckdb.connect(str(exports / SERVING_DB_NAME), read_only=True) as con:
+        assert con.execute(runs_sql.format("customer_segment_history")).fetchall() == expected
+    assert len(history.query("select distinct run_id from customer_segment_history")) == 3
+    # The other history marts are small and published whole.
+    with duckdb.connect(str(exports / SERVING_DB_NAME), read_only=True) as con:
+        assert con.execute("select count(*) from segmentation_runs").fetchone() == (3,)
 
 
 def test_migration_of_each_pair_of_runs_adds_up_to_their_customers(history):

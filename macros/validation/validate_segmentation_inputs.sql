@@ -38,6 +38,13 @@
             ~ "it must be one of " ~ methods | join(', ')
             ~ " (kprototypes only when categorical features are clustered on).") }}
     {%- endif -%}
+    {%- set history_runs = var('published_history_runs', none) -%}
+    {%- if history_runs is not none and not (history_runs is number and history_runs is integer
+                                             and history_runs >= 1) -%}
+        {{ exceptions.raise_compiler_error(
+            "var published_history_runs=" ~ history_runs ~ " must be a whole number of runs, at"
+            ~ " least 1 (or null to publish every run of customer_segment_history).") }}
+    {%- endif -%}
     {%- set lower = var('outlier_lower_quantile') | float -%}
     {%- set upper = var('outlier_upper_quantile') | float -%}
     {%- if not (0 <= lower < upper <= 1) -%}

@@ -4,6 +4,10 @@
     bi_publications wait for every mart and every mart's tests, so in
     `dbt build` a failed model or test skips publishing.
 
+    customer_segment_history grows by one row per customer with every run, so
+    its published copy keeps the latest var published_history_runs runs (a
+    query over the table, below); dbt's file keeps them all.
+
     Refs must be literal for dbt to order the DAG, so the list is written out.
     At run time it is checked against the models dbt found under
     models/marts/: a mart missing here is not published, and the build warns
@@ -54,6 +58,19 @@
     {%- endif %}
 {%- endif %}
 
+{#- What is published of each mart: the table, or a query over it. #}
+{%- set published_relation = {} %}
+{%- for mart in public_marts %}
+    {%- do published_relation.update({mart: ref(mart) | string}) %}
+{%- endfor %}
+{%- set history_runs = var('published_history_runs', none) %}
+{%- if history_runs is not none %}
+    {#- A whole number >= 1: checked on-run-start (validate_segmentation_inputs). #}
+    {%- do published_relation.update({'customer_segment_history':
+        '(select * from ' ~ ref('customer_segment_history') ~ ' where run_id in (select run_id from '
+        ~ ref('segmentation_runs') ~ ' order by run_id desc limit ' ~ (history_runs | int) ~ '))'}) %}
+{%- endif %}
+
 select
     cast(marts.mart_name as {{ dbt.type_string() }}) as mart_name,
     cast(marts.relation_name as {{ dbt.type_string() }}) as relation_name,
@@ -61,6 +78,6 @@ select
 from (
     values
     {%- for mart in public_marts %}
-        ('{{ mart }}', '{{ ref(mart) }}'){{ ',' if not loop.last }}
+        ('{{ mart }}', '{{ published_relation[mart] | replace("'", "''") }}'){{ ',' if not loop.last }}
     {%- endfor %}
 ) as marts (mart_name, relation_name)
