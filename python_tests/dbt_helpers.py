@@ -266,6 +266,11 @@ def case_demo_mixed(input_dir: Path) -> tuple[dict, dict]:
     return {"features": ["recency_days", "frequency", "monetary", "gender", "country"]}, {}
 
 
+def case_demo_category_mix(input_dir: Path) -> tuple[dict, dict]:
+    """The demo seeds clustered on RFM and the category mix (var features names it)."""
+    return {"features": ["recency_days", "frequency", "monetary", "category_mix"]}, {}
+
+
 def case_dirty(input_dir: Path) -> tuple[dict, dict]:
     """A realistic export with every defect make_dirty plants, as CSV.
 
@@ -510,6 +515,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "demo_a": case_demo,
     "demo_b": case_demo,
     "demo_mixed": case_demo_mixed,
+    "demo_category_mix": case_demo_category_mix,
     "no_orders": case_no_orders,
     "set_aside_quantities": case_set_aside_quantities,
     "fail_mart_test": case_fail_mart_test,

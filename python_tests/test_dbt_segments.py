@@ -183,3 +183,19 @@ def test_customers_only_input_has_empty_cross_sell_marts(build_no_orders):
     require_success(build_no_orders)
     for mart in ("segment_category_affinity", "customer_next_category"):
         assert build_no_orders.query(f"select count(*) as n from {mart}")["n"].iloc[0] == 0
+
+
+def test_category_mix_named_as_a_feature_clusters_on_category_shares(build_demo_category_mix):
+    """var features: [..., category_mix] makes one model input per top category."""
+    build = build_demo_category_mix
+    assert build.succeeded, build.describe()
+    inputs = build.query(
+        "select feature_name from ml_feature_scaling where source_feature = 'category_mix'")
+    assert len(inputs) >= 2 and inputs.feature_name.str.startswith("category_share__").all()
+    shares = build.query("select * from int_customer_category_mix")
+    share_columns = [c for c in shares.columns if c.startswith("category_share__")]
+    totals = shares[share_columns].sum(axis=1)
+    assert np.allclose(totals[totals > 0], 1.0)
+    dim = build.query("select customer_id, segment_id from dim_customer_segments")
+    assert dim.customer_id.is_unique and dim.segment_id.notna().all()
+    assert len(dim) == len(build.query("select customer_id from int_customers_cleaned"))

@@ -11,6 +11,16 @@
             "No clustering feature has any variance in " ~ input_description('customers')
             ~ ": every customer has the same value for every feature, so there is nothing to segment on.") }}
     {%- endif %}
+    {%- set selection = selected_features() %}
+    {%- if selection.explicit %}
+        {%- set sources = inputs | map(attribute='source') | list %}
+        {%- for name in selection.names if name not in sources %}
+            {{ exceptions.raise_compiler_error(
+                "Feature '" ~ name ~ "' (named in var features) has no variance: every column it "
+                ~ "makes has the same value for every customer, so it cannot separate segments. "
+                ~ "Remove it from var features.") }}
+        {%- endfor %}
+    {%- endif %}
     {%- for input in inputs %}
         {%- if input.encoding == 'numeric' and not (input.scale and input.scale > 0) %}
             {{ exceptions.raise_compiler_error(

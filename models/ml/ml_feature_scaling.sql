@@ -319,4 +319,9 @@ select
 from all_inputs
 {%- if not selection.explicit %}
 where scale > 0
+{%- else %}
+-- A named feature without variance is kept, so that ml_customer_features_scaled
+-- stops the build naming it; the columns a named feature expands into (one
+-- share per category) are dropped when constant, like default features.
+where scale > 0 or source_feature = feature_name
 {%- endif %}

@@ -9,6 +9,10 @@
     mode the columns are those of the stored model (ml_feature_scaling), so
     scoring replays the fit even when the top categories have changed.
 -#}
+-- The refs below sit in branches that only run at execution, so dbt cannot
+-- see them when it parses; named here so the DAG orders this model after them.
+-- depends_on: {{ ref('int_order_lines_cleaned') }}
+-- depends_on: {{ ref('int_as_of_date') }}
 {%- set categories = [] %}
 {%- set absent_columns = [] %}
 {%- set is_used = execute and 'category_mix' in selected_features().names %}
