@@ -81,3 +81,21 @@ def test_unknown_method_is_named(blobs):
     centroids = centroids_frame("dbscan", np.zeros((2, 3)))
     with pytest.raises(ValueError, match="no refit known for method 'dbscan'"):
         cluster_stability(table_of(blobs), centroids, n_bootstraps=1)
+
+
+def test_a_handful_of_customers_gives_no_stability_rather_than_an_error():
+    """Bootstrap samples of 3 customers often repeat one row: those are skipped."""
+    values = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0]])
+    centroids = pd.concat([centroids_frame("kmeans", values[[0, 2]]),
+                           centroids_frame("hierarchical", values[[0, 2]])])
+    result = cluster_stability(table_of(values), centroids, n_bootstraps=10, sample_size=3)
+    assert sorted(result["method"]) == ["hierarchical", "kmeans"]
+    assert (result["k"] == 2).all()
+    stable = result["stability_ari"].dropna()
+    assert ((stable >= -1) & (stable <= 1)).all()
+
+
+def test_no_refit_possible_gives_nan():
+    values = np.array([[0.0, 0.0], [5.0, 5.0]])
+    mean, sd = bootstrap_stability(values, values, kmeans_refit, n_bootstraps=5, sample_size=1)
+    assert np.isnan(mean) and np.isnan(sd)

@@ -54,6 +54,10 @@ def bootstrap_stability(
 
     Every row of ``values`` is labelled by its nearest reference centroid and
     by its nearest centroid of each refit; the ARI compares the two.
+
+    A bootstrap sample with fewer distinct rows than k (only on a handful of
+    customers) cannot be refitted at k and is skipped; when every sample is,
+    both numbers are NaN: there is too little data to judge stability.
     """
     if n_bootstraps < 1:
         raise ValueError("n_bootstraps must be at least 1")
@@ -63,8 +67,12 @@ def bootstrap_stability(
     scores = []
     for bootstrap in range(n_bootstraps):
         rows = rng.integers(0, values.shape[0], size=min(sample_size, values.shape[0]))
+        if len(np.unique(values[rows], axis=0)) < k:
+            continue
         centroids = refit(values[rows], k, random_state + bootstrap)
         scores.append(adjusted_rand_score(reference, pairwise_distances_argmin(values, centroids)))
+    if not scores:
+        return float("nan"), float("nan")
     return float(np.mean(scores)), float(np.std(scores))
 
 
