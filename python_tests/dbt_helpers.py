@@ -362,6 +362,20 @@ def case_fail_unknown_method(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir), "primary_method": "k-means"}, {}
 
 
+def case_fail_day_month_dates(input_dir: Path) -> tuple[dict, dict]:
+    """Every order date written 31/12/2024-style and no var date_formats."""
+    ids = [f"C{i:03d}" for i in range(1, 31)]
+    write_table(pa.table({"customer_id": ids}), input_dir / "customers.csv", file_format="csv")
+    orders = pa.table({
+        "order_id": [f"O{i:04d}" for i in range(1, 61)],
+        "customer_id": [ids[i % len(ids)] for i in range(60)],
+        "order_date": [f"{1 + i % 28:02d}/{1 + i % 12:02d}/2024" for i in range(60)],
+        "amount": [10.0 + i for i in range(60)],
+    })
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {"orders_path": input_dir / "orders.csv"}
+
+
 def case_fail_published_history_runs(input_dir: Path) -> tuple[dict, dict]:
     _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
     return {"input_dir": str(input_dir), "published_history_runs": 0}, {}
@@ -526,6 +540,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_column_map": case_fail_column_map,
     "fail_unknown_method": case_fail_unknown_method,
     "fail_published_history_runs": case_fail_published_history_runs,
+    "fail_day_month_dates": case_fail_day_month_dates,
     "fail_too_few_customers": case_fail_too_few_customers,
 }
 

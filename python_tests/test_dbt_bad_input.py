@@ -41,6 +41,15 @@ def test_published_history_runs_must_be_a_number_of_runs(build_fail_published_hi
                          "at least 1")
 
 
+def test_dates_in_another_format_point_at_date_formats(build_fail_day_month_dates):
+    """Every order date rejected: the one error names the file, the reason and the var."""
+    build = build_fail_day_month_dates
+    assert_fails_cleanly(build, "No clustering feature has any variance",
+                         f"60 of the 60 rows of {build.info['orders_path']} were rejected",
+                         "unparseable order_date", "var date_formats")
+    assert build.output.count("Error in model") == 1, build.describe()
+
+
 def test_column_map_naming_an_absent_column(build_fail_column_map):
     build = build_fail_column_map
     assert_fails_cleanly(build, "Yearly Income", "has no column",

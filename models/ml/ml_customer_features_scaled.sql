@@ -4,12 +4,16 @@
     the Python fits read (through ml_fit_sample) and what customers are scored
     on against the stored centroids.
 -#}
+-- Read only to explain a failure (the rows set aside), so fresh when it is read:
+-- depends_on: {{ ref('int_input_row_counts') }}
+-- depends_on: {{ ref('int_orders_with_issues') }}
 {%- set inputs = model_inputs() %}
 {%- if execute %}
     {%- if not inputs %}
         {{ exceptions.raise_compiler_error(
             "No clustering feature has any variance in " ~ input_description('customers')
-            ~ ": every customer has the same value for every feature, so there is nothing to segment on.") }}
+            ~ ": every customer has the same value for every feature, so there is nothing to segment on."
+            ~ orders_quarantine_hint()) }}
     {%- endif %}
     {%- set selection = selected_features() %}
     {%- if selection.explicit %}

@@ -4,6 +4,16 @@
     stick segment centres of different runs are compared with.
 -#}
 {%- set inputs = model_inputs() %}
+{%- if not inputs %}
+
+-- No model input (ml_customer_features_scaled stops the build and says why).
+select
+    cast(null as {{ dbt.type_string() }}) as feature_name,
+    cast(null as {{ dbt.type_float() }}) as population_mean,
+    cast(null as {{ dbt.type_float() }}) as population_sd
+where 1 = 0
+
+{%- else %}
 
 with
 
@@ -38,3 +48,4 @@ select
 from statistics
 {{ 'union all' if not loop.last }}
 {%- endfor %}
+{%- endif %}
