@@ -24,22 +24,53 @@ def history(build_history_demo):
     return _ok(build_history_demo)
 
 
+def customers_on(history, day: str) -> int:
+    """Demo customers who had started by ``day``: signed up, or ordered, by then."""
+    return int(history.query(f"""
+        select count(*) from int_customers_cleaned as customers
+        where customers.signup_date <= date '{day}'
+            or exists (select 1 from int_order_lines_cleaned as lines
+                       where lines.customer_id = customers.customer_id
+                           and lines.order_date <= date '{day}')
+    """).iloc[0, 0])
+
+
+RUN_DATES = {20250630: "2025-06-30", 20250930: "2025-09-30", 20251231: "2025-12-31"}
+
+
 def test_three_builds_at_successive_dates_record_three_runs(history):
     runs = history.query("select * from segmentation_runs order by run_id")
     assert runs.run_id.tolist() == [20250630, 20250930, 20251231]
     assert runs.run_mode.tolist() == ["fit", "fit", "score"]
     assert runs.fit_run_id.tolist() == [20250630, 20250930, 20250930]
-    assert (runs.customers == 3000).all()
     counts = history.query(
         "select run_id, count(*) as customers, count(distinct customer_id) as ids "
         "from customer_segment_history group by run_id order by run_id")
-    assert counts.customers.tolist() == [3000] * 3 and counts.ids.tolist() == [3000] * 3
+    expected = [customers_on(history, day) for day in RUN_DATES.values()]
+    assert runs.customers.tolist() == expected
+    assert counts.customers.tolist() == expected and counts.ids.tolist() == expected
+
+
+def test_a_run_leaves_out_customers_who_had_not_started_yet(history):
+    """The demo signs customers up through 2025: the June run must not segment later ones."""
+    first, last = customers_on(history, "2025-06-30"), customers_on(history, "2025-12-31")
+    assert first < last == 3000
+    late = history.query("""
+        select count(*) from customer_segment_history as history
+        inner join int_customers_cleaned as customers using (customer_id)
+        where history.run_id = 20250630 and customers.signup_date > date '2025-06-30'
+            and not exists (select 1 from int_order_lines_cleaned as lines
+                            where lines.customer_id = customers.customer_id
+                                and lines.order_date <= date '2025-06-30')
+    """).iloc[0, 0]
+    assert late == 0
 
 
 def test_the_published_customer_history_keeps_the_latest_runs(history):
     """var published_history_runs: 2 publishes two of the three runs; dbt's file keeps all."""
     exports = history.work_dir / "exports"
-    expected = [(20250930, 3000), (20251231, 3000)]
+    expected = [(run_id, customers_on(history, RUN_DATES[run_id]))
+                for run_id in (20250930, 20251231)]
     runs_sql = "select run_id, count(*) from {} group by run_id order by run_id"
     parquet = str(exports / "parquet" / "customer_segment_history.parquet")
     with duckdb.connect() as con:
@@ -72,9 +103,15 @@ def test_migration_of_each_pair_of_runs_adds_up_to_their_customers(history):
         where a.run_id = 20250930 and b.run_id = 20251231 group by 1, 2""")
     migration = history.query(
         "select from_segment_id, to_segment_id, customers as n from segment_migration "
-        "where to_run_id = 20251231")
+        "where to_run_id = 20251231 and from_segment_id is not null "
+        "and to_segment_id is not null")
     merged = cells.merge(migration, on=["from_segment_id", "to_segment_id"], how="outer")
     assert (merged.n_x == merged.n_y).all(), merged
+    # Customers who started between the two dates arrive from no segment.
+    arrived = history.query(
+        "select coalesce(sum(customers), 0) as n from segment_migration "
+        "where to_run_id = 20251231 and from_segment_id is null").n.iloc[0]
+    assert arrived == customers_on(history, "2025-12-31") - customers_on(history, "2025-09-30")
 
 
 def test_scoring_keeps_the_fitted_segments_ids_and_names(history):

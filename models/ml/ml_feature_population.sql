@@ -3,6 +3,9 @@
     customers, in business units (see macro segment_profile_value): the yard
     stick segment centres of different runs are compared with.
 -#}
+-- The refs below are in a branch dbt does not take while parsing:
+-- depends_on: {{ ref('int_customer_features') }}
+-- depends_on: {{ ref('int_customer_category_mix') }}
 {%- set inputs = model_inputs() %}
 {%- if not inputs %}
 

@@ -1,6 +1,11 @@
 {#-
-    One row per accepted customer with every candidate feature, unscaled and
-    in business units. Customers without orders get defined values rather
+    One row per customer of this run with every candidate feature, unscaled
+    and in business units. The run's customers are the accepted customers,
+    except, when var as_of_date is given, those who had not started by then
+    (signed up later and no order up to as_of_date): a run at a past date sees
+    the company as it was, as it leaves out later orders. Without the var
+    (as_of_date is then the latest order date) every accepted customer is in,
+    including sign-ups since the last order. Customers without orders get defined values rather
     than nulls (documented per column in _features__models.yml):
       frequency, monetary, avg_order_value, return_rate -> 0
       recency_days  -> days since signup, else since the first order in the data
@@ -115,6 +120,10 @@ final as (
         first_purchase_date,
         last_purchase_date
     from joined
+    {%- if var('as_of_date') %}
+    -- Not yet a customer on as_of_date.
+    where start_date is null or start_date <= as_of_date
+    {%- endif %}
 
 )
 
