@@ -19,7 +19,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -57,15 +58,36 @@ PUBLIC_MARTS = (
 )
 
 
-def dbt_executable() -> str:
-    """The dbt of the interpreter running the tests (the project's venv)."""
-    beside = Path(sys.executable).parent / "dbt"
+def executable(name: str) -> str:
+    """A command of the interpreter running the tests (the project's venv), else from PATH."""
+    beside = Path(sys.executable).parent / name
     if beside.exists():
         return str(beside)
-    found = shutil.which("dbt")
+    found = shutil.which(name)
     if found is None:
-        raise RuntimeError("no dbt executable next to the Python running the tests")
+        raise RuntimeError(f"no {name} executable next to the Python running the tests")
     return found
+
+
+def dbt_executable() -> str:
+    return executable("dbt")
+
+
+@contextmanager
+def duckdb_file_held_open(path: Path, *, read_only: bool) -> Iterator[subprocess.Popen]:
+    """Another process holding ``path`` open, as a BI tool or a build would, until the
+    block ends; yields the process (its pid is what DuckDB's lock message names)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == 'ro'); "
+         "print('open', flush=True); sys.stdin.read()", str(path), "ro" if read_only else "rw"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        yield holder
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
 
 
 @dataclass

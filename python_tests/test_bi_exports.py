@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -23,7 +22,9 @@ from dbt_helpers import (
     PROJECT_DIR,
     DbtBuild,
     column_types,
+    dbt_executable,
     differing_rows,
+    duckdb_file_held_open,
     python_with_packages,
     run_dbt_build,
 )
@@ -56,7 +57,7 @@ def published(build: DbtBuild) -> list[str]:
 def enabled_models(*dbt_args: str, tmp_path: Path) -> set[str]:
     """Model names `dbt ls` finds enabled in the project, with ``dbt_args``."""
     completed = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "ls", "--resource-type", "model",
+        [dbt_executable(), "ls", "--resource-type", "model",
          "--output", "name", "--target-path", str(tmp_path / "target"),
          "--log-path", str(tmp_path / "logs"), *dbt_args],
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=True)
@@ -218,18 +219,9 @@ def test_a_reader_holding_the_dbt_file_stops_the_build_with_the_lock_message(
     export_dir = tmp_path / "exports"
     shutil.copytree(build_demo_a.export_dir, export_dir)
     before = {p: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()}
-    reader = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
-         "print('open', flush=True); sys.stdin.read()", str(db_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "open"
+    with duckdb_file_held_open(db_path, read_only=True) as reader:
         build = run_dbt_build(tmp_path / "work", {"export_dir": str(export_dir)},
                               name="held", db_path=db_path)
-    finally:
-        reader.stdin.close()
-        reader.wait(timeout=30)
     assert not build.succeeded
     assert f'Could not set lock on file "{db_path}"' in build.output, build.describe()
     assert f"(PID {reader.pid})" in build.output, build.describe()

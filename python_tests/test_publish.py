@@ -12,7 +12,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from dbt_helpers import OLD_DUCKDB_VERSION, column_types, differing_rows, python_with_packages
+from dbt_helpers import (
+    OLD_DUCKDB_VERSION,
+    column_types,
+    differing_rows,
+    duckdb_file_held_open,
+    python_with_packages,
+)
 from segmentation import publish
 from segmentation.publish import (
     MANIFEST_NAME,
@@ -302,16 +308,7 @@ def test_write_hyper_explains_a_file_a_build_is_writing(warehouse, tmp_path):
     pytest.importorskip("pantab")
     from segmentation.tableau import write_hyper
 
-    writer = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('open', flush=True); "
-         "sys.stdin.read()", str(warehouse)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout.readline().strip() == "open"
-        with pytest.raises(ValueError, match="running `dbt build` holds it"):
-            write_hyper(warehouse, tmp_path / "x.hyper")
-    finally:
-        writer.stdin.close()
-        writer.wait(timeout=30)
+    with duckdb_file_held_open(warehouse, read_only=False), \
+            pytest.raises(ValueError, match="running `dbt build` holds it"):
+        write_hyper(warehouse, tmp_path / "x.hyper")
     assert not (tmp_path / "x.hyper").exists()

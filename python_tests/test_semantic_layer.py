@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,18 +27,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dbt_helpers import AS_OF_DATE, PROJECT_DIR, DbtBuild, dbt_executable
+from dbt_helpers import AS_OF_DATE, PROJECT_DIR, DbtBuild, dbt_executable, executable
 
 MF_TIMEOUT_SECONDS = 120
-
-
-def mf_executable() -> str:
-    """The mf (dbt-metricflow) of the interpreter running the tests."""
-    beside = Path(sys.executable).parent / "mf"
-    found = str(beside) if beside.exists() else shutil.which("mf")
-    if found is None:
-        raise RuntimeError("no mf executable next to the Python running the tests")
-    return found
 
 
 @dataclass
@@ -52,7 +42,7 @@ class SemanticProject:
 
     def mf(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [mf_executable(), *args], cwd=self.project_dir, env=self.env,
+            [executable("mf"), *args], cwd=self.project_dir, env=self.env,
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=MF_TIMEOUT_SECONDS,
         )
