@@ -7,7 +7,12 @@
                                at least var('segment_name_min_deviation') sd
                                from the population on that feature, that way;
       segment_playbook         archetype_priority: when several archetypes
-                               match, the lowest number wins.
+                               match, the lowest number wins, except that an
+                               archetype with a rule on one of the segment's
+                               top three drivers beats one without.
+    The top-driver rule keeps a side effect from deciding the action: an
+    all-returns segment is also 'lapsed' (recency high, 4th driver), but its
+    returns (1st driver) are what the action must address.
     No archetype matches: 'mainstream'. The rules that matched are recorded.
 -#}
 {%- set min_deviation = var('segment_name_min_deviation', 0.5) | float %}
@@ -56,7 +61,8 @@ rule_checks as (
         rules.archetype,
         rules.feature_name,
         rules.direction,
-        deviations.standardized_difference
+        deviations.standardized_difference,
+        deviations.driver_rank
     from segments
     cross join rules
     inner join deviations
@@ -77,7 +83,9 @@ matches as (
             dbt.concat(['rule_checks.feature_name', "' '", 'rule_checks.direction']),
             "', '",
             'order by rule_checks.feature_name',
-        ) }} as matched_rule
+        ) }} as matched_rule,
+        -- Top three, as in the names and segment_profiles.top_drivers.
+        min(rule_checks.driver_rank) <= 3 as speaks_to_top_driver
     from rule_checks
     inner join rules_per_archetype
         on rule_checks.archetype = rules_per_archetype.archetype
@@ -94,7 +102,10 @@ ranked as (
         matches.matched_rule,
         row_number() over (
             partition by matches.segment_id
-            order by playbook.archetype_priority, matches.archetype
+            order by
+                case when matches.speaks_to_top_driver then 0 else 1 end,
+                playbook.archetype_priority,
+                matches.archetype
         ) as match_rank
     from matches
     inner join playbook on matches.archetype = playbook.archetype
