@@ -398,6 +398,26 @@ def case_fail_day_month_dates(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir)}, {"orders_path": input_dir / "orders.csv"}
 
 
+def case_fail_currency_amounts(input_dir: Path) -> tuple[dict, dict]:
+    """Every amount written with a currency symbol ('$10.00'). The customers
+    have signup dates, so tenure alone could still be clustered: without the
+    file-level rule the build would pass on customer attributes alone."""
+    ids = [f"C{i:03d}" for i in range(1, 31)]
+    customers = pa.table({
+        "customer_id": ids,
+        "signup_date": [f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(30)],
+    })
+    write_table(customers, input_dir / "customers.csv", file_format="csv")
+    orders = pa.table({
+        "order_id": [f"O{i:04d}" for i in range(1, 61)],
+        "customer_id": [ids[i % len(ids)] for i in range(60)],
+        "order_date": [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(60)],
+        "amount": [f"${10 + i}.00" for i in range(60)],
+    })
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {"orders_path": input_dir / "orders.csv"}
+
+
 def case_fail_published_history_runs(input_dir: Path) -> tuple[dict, dict]:
     _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
     return {"input_dir": str(input_dir), "published_history_runs": 0}, {}
@@ -563,6 +583,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_unknown_method": case_fail_unknown_method,
     "fail_published_history_runs": case_fail_published_history_runs,
     "fail_day_month_dates": case_fail_day_month_dates,
+    "fail_currency_amounts": case_fail_currency_amounts,
     "fail_too_few_customers": case_fail_too_few_customers,
 }
 

@@ -1,0 +1,137 @@
+{% macro orders_proven_clean() %}
+    {#-
+        True when exact counts of this invocation prove that no orders row
+        needs quarantining: the rows read (int_input_row_counts) equal the
+        accepted lines counted into int_customer_order_metrics, and no
+        accepted line had a value set aside. False whenever the proof is not
+        available: either model not built in this invocation (a partial
+        selection would leave a stale table from another input), or missing.
+    -#}
+    {%- set needed = ['int_customer_order_metrics', 'int_input_row_counts'] -%}
+    {%- for name in needed -%}
+        {%- set unique_id = 'model.' ~ project_name ~ '.' ~ name -%}
+        {%- if unique_id not in selected_resources -%}
+            {{ return(false) }}
+        {%- endif -%}
+        {%- if adapter.get_relation(database=ref(name).database, schema=ref(name).schema,
+                                    identifier=ref(name).identifier) is none -%}
+            {{ return(false) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set proof -%}
+        select
+            coalesce((select sum(rows_read) from {{ ref('int_input_row_counts') }}
+                      where source = 'orders'), 0)
+                = coalesce((select sum(accepted_order_lines) from {{ ref('int_customer_order_metrics') }}), 0)
+            and coalesce((select sum(lines_with_set_aside_values)
+                          from {{ ref('int_customer_order_metrics') }}), 0) = 0
+    {%- endset -%}
+    {{ return(run_query(proof).columns[0].values()[0] == true) }}
+{% endmacro %}
+
+
+{% macro orders_rejections() %}
+    {#-
+        What int_orders_with_issues rejected from the orders input, for error
+        messages: {read, rejected, reason (the most common), example} where
+        example is "data row N with <column> '<raw value>'" for the first
+        row rejected for that reason ('' when the reason is a missing value).
+    -#}
+    {%- set raw_column = {
+        'unparseable order_date': 'order_date',
+        'order_date in the future': 'order_date',
+        'non-numeric amount': 'amount',
+        'unknown customer_id': 'customer_id',
+    } -%}
+    {%- set query -%}
+        with reasons as (
+            select rejection_reason, count(*) as rows_rejected
+            from {{ ref('int_orders_with_issues') }}
+            where rejection_reason is not null
+            group by rejection_reason
+        )
+        select
+            (select sum(rows_read) from {{ ref('int_input_row_counts') }} where source = 'orders'),
+            (select sum(rows_rejected) from reasons),
+            (select rejection_reason from reasons order by rows_rejected desc, rejection_reason limit 1)
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {%- set summary = {'read': row[0] or 0, 'rejected': row[1] or 0, 'reason': row[2], 'example': ''} -%}
+    {%- if summary.reason in raw_column -%}
+        {%- set column = raw_column[summary.reason] -%}
+        {%- set example_query -%}
+            select source_row_number, raw_{{ column }}
+            from {{ ref('int_orders_with_issues') }}
+            where rejection_reason = '{{ summary.reason }}'
+            order by source_row_number
+            limit 1
+        {%- endset -%}
+        {%- set example = run_query(example_query).rows[0] -%}
+        {%- do summary.update({'example': "data row " ~ example[0] ~ " with " ~ column
+                                          ~ " '" ~ example[1] ~ "'"}) -%}
+    {%- endif -%}
+    {{ return(summary) }}
+{% endmacro %}
+
+
+{% macro orders_rejection_advice(reason) %}
+    {#- What usually causes `reason` for a whole file, and the fix; '' when nothing general helps. -#}
+    {%- if 'order_date' in reason and 'future' not in reason -%}
+        {{ return("For dates such as 31/12/2024 set var date_formats, e.g. ['%d/%m/%Y'].") }}
+    {%- elif reason == 'non-numeric amount' -%}
+        {{ return("Amounts must be plain numbers such as 1234.5 or -12.99: no currency symbol, "
+                  ~ "thousands separator or decimal comma.") }}
+    {%- elif reason == 'unknown customer_id' -%}
+        {{ return("Orders must use the customer ids exactly as the customers file writes them "
+                  ~ "(a spreadsheet may have dropped leading zeros in one of the files).") }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro raise_if_every_order_rejected() %}
+    {#-
+        A file-level rule: an orders input none of whose rows was accepted is
+        in a format the project does not read (dates, amounts, ids), so the
+        build stops instead of segmenting on customer attributes alone.
+        Checked only when this invocation built the counts (a partial
+        selection may leave tables of another input).
+    -#}
+    {%- for name in ['int_customer_order_metrics', 'int_input_row_counts', 'int_orders_with_issues'] -%}
+        {%- if 'model.' ~ project_name ~ '.' ~ name not in selected_resources -%}
+            {{ return('') }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set counts -%}
+        select
+            coalesce((select sum(rows_read) from {{ ref('int_input_row_counts') }}
+                      where source = 'orders'), 0),
+            coalesce((select sum(accepted_order_lines) from {{ ref('int_customer_order_metrics') }}), 0)
+    {%- endset -%}
+    {%- set row = run_query(counts).rows[0] -%}
+    {%- if row[0] > 0 and row[1] == 0 -%}
+        {%- set rejections = orders_rejections() -%}
+        {{ exceptions.raise_compiler_error(
+            "Every one of the " ~ rejections.read ~ " rows of " ~ input_description('orders')
+            ~ " was rejected (see quarantined_rows), most as '" ~ rejections.reason ~ "'"
+            ~ (", e.g. " ~ rejections.example if rejections.example else "") ~ ". "
+            ~ orders_rejection_advice(rejections.reason)) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro orders_quarantine_hint() %}
+    {#-
+        For an error about features: when at least half of the orders rows
+        were rejected, one sentence naming the file, how many, the most common
+        reason with an example and the usual fix, else ''.
+    -#}
+    {%- set rejections = orders_rejections() -%}
+    {%- if rejections.read == 0 or rejections.rejected * 2 < rejections.read -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ return(" " ~ rejections.rejected ~ " of the " ~ rejections.read ~ " rows of "
+              ~ input_description('orders') ~ " were rejected, most as '" ~ rejections.reason
+              ~ "'" ~ (", e.g. " ~ rejections.example if rejections.example else "")
+              ~ " (see quarantined_rows). " ~ orders_rejection_advice(rejections.reason)) }}
+{% endmacro %}
