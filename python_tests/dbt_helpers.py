@@ -13,6 +13,7 @@ the data it planted (``info``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -128,7 +129,7 @@ class DbtBuild:
 def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
                   info: dict | None = None, db_path: Path | None = None,
                   project_dir: Path = PROJECT_DIR, selector: str | None = "auto",
-                  select: str | None = None) -> DbtBuild:
+                  select: str | None = None, env: dict | None = None) -> DbtBuild:
     """`dbt build` from the project dir into ``work_dir``/seg.duckdb (or ``db_path``).
 
     Target and log paths live in ``work_dir`` too, so concurrent builds never
@@ -137,6 +138,7 @@ def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
     JSON, which is YAML. With var mode 'score' the build uses the documented
     ``--selector score`` (selector="auto"); selector=None selects everything.
     ``select`` builds only those nodes (``--select``), as a partial rebuild.
+    ``env`` adds environment variables (for example TZ).
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     db_path = db_path or work_dir / "seg.duckdb"
@@ -148,6 +150,7 @@ def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",
         "DBT_PRINTER_WIDTH": "120",
+        **(env or {}),
     }
     # --no-write-json: no manifest.json / run_results.json (~3 s of CPU a build);
     # compiled SQL and the logs are still written.
@@ -418,6 +421,34 @@ def case_fail_currency_amounts(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir)}, {"orders_path": input_dir / "orders.csv"}
 
 
+def case_zoned_timestamps(input_dir: Path) -> tuple[dict, dict]:
+    """Order times as TIMESTAMP WITH TIME ZONE in Parquet, each at 23:30 UTC,
+    built on a machine whose clock is in Tokyo (TZ), where it is already the
+    next day: the dates must still be the UTC ones."""
+    ids = [f"C{i:03d}" for i in range(1, 41)]
+    write_table(pa.table({"customer_id": ids}), input_dir / "customers.parquet",
+                file_format="parquet")
+    customer_ids, times, amounts = [], [], []
+    for number, customer_id in enumerate(ids):
+        for order in range(1 + number % 5):
+            customer_ids.append(customer_id)
+            times.append(dt.datetime(2024, 1 + (number + order) % 12, 1 + number % 28, 23, 30,
+                                     tzinfo=dt.UTC))
+            amounts.append(10.0 + 7 * number + order)
+    orders = pa.table({
+        "order_id": [f"O{i:04d}" for i in range(len(times))],
+        "customer_id": customer_ids,
+        "order_date": pa.array(times, type=pa.timestamp("us", tz="UTC")),
+        "amount": amounts,
+    })
+    write_table(orders, input_dir / "orders.parquet", file_format="parquet")
+    utc_dates = {}
+    for customer_id, moment in zip(customer_ids, times, strict=True):
+        utc_dates[customer_id] = max(utc_dates.get(customer_id, moment.date()), moment.date())
+    return {"input_dir": str(input_dir)}, {"env": {"TZ": "Asia/Tokyo"},
+                                           "last_purchase_dates": utc_dates}
+
+
 def case_fail_published_history_runs(input_dir: Path) -> tuple[dict, dict]:
     _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
     return {"input_dir": str(input_dir), "published_history_runs": 0}, {}
@@ -584,6 +615,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_published_history_runs": case_fail_published_history_runs,
     "fail_day_month_dates": case_fail_day_month_dates,
     "fail_currency_amounts": case_fail_currency_amounts,
+    "zoned_timestamps": case_zoned_timestamps,
     "fail_too_few_customers": case_fail_too_few_customers,
 }
 
@@ -597,4 +629,4 @@ def build_case(name: str, base_dir: Path) -> DbtBuild:
     if not any(input_dir.iterdir()):
         input_dir.rmdir()
     return run_dbt_build(work_dir, dbt_vars, name=name, info=info,
-                         project_dir=info.get("project_dir", PROJECT_DIR))
+                         project_dir=info.get("project_dir", PROJECT_DIR), env=info.get("env"))

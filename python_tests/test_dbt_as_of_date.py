@@ -131,3 +131,17 @@ def test_recency_is_days_from_last_purchase_to_as_of_date(dim, accepted_lines):
             == buyers["last_purchase_date_expected"]).all()
     days = buyers["last_purchase_date_expected"].map(lambda d: (AS_OF - d).days)
     assert (buyers["recency_days"] == days).all()
+
+
+def test_zoned_order_times_are_dated_in_utc_whatever_the_machine_zone(build_zoned_timestamps):
+    """Every order at 23:30 UTC, built with TZ=Asia/Tokyo (already the next
+    day there): the order dates, and so as_of_date, are the UTC dates, as on
+    any other machine (profiles.yml pins DuckDB's TimeZone)."""
+    build = build_zoned_timestamps
+    assert build.succeeded, build.describe()
+    dim = build.table("dim_customer_segments").set_index("customer_id")
+    expected = build.info["last_purchase_dates"]
+    actual = {customer_id: pd.Timestamp(day).date()
+              for customer_id, day in dim["last_purchase_date"].items()}
+    assert actual == expected
+    assert {pd.Timestamp(day).date() for day in dim["as_of_date"]} == {max(expected.values())}
