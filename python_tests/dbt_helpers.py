@@ -449,6 +449,21 @@ def case_zoned_timestamps(input_dir: Path) -> tuple[dict, dict]:
                                            "last_purchase_dates": utc_dates}
 
 
+def case_latin1_csv(input_dir: Path) -> tuple[dict, dict]:
+    """The planted customers as a Latin-1 CSV (a Windows export) with an
+    accented country, read with var csv_encoding."""
+    customers, _ = _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
+    countries = ["Österreich" if i % 2 else "España" for i in range(customers.num_rows)]
+    text = customers.append_column("country", pa.array(countries)).to_pandas().to_csv(index=False)
+    (input_dir / "customers.csv").write_bytes(text.encode("latin-1"))
+    return {"input_dir": str(input_dir), "csv_encoding": "latin-1"}, {"countries": set(countries)}
+
+
+def case_fail_csv_encoding(input_dir: Path) -> tuple[dict, dict]:
+    _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
+    return {"input_dir": str(input_dir), "csv_encoding": "cp1252"}, {}
+
+
 def case_fail_published_history_runs(input_dir: Path) -> tuple[dict, dict]:
     _planted_customers_csv(input_dir, renamed=False, n_per_group=10)
     return {"input_dir": str(input_dir), "published_history_runs": 0}, {}
@@ -616,6 +631,8 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_day_month_dates": case_fail_day_month_dates,
     "fail_currency_amounts": case_fail_currency_amounts,
     "zoned_timestamps": case_zoned_timestamps,
+    "latin1_csv": case_latin1_csv,
+    "fail_csv_encoding": case_fail_csv_encoding,
     "fail_too_few_customers": case_fail_too_few_customers,
 }
 

@@ -82,9 +82,21 @@ def test_explicit_feature_without_variance_is_named(build_fail_no_variance):
     assert_fails_cleanly(build_fail_no_variance, "Feature 'spending_score'", "no variance")
 
 
+def test_an_unknown_csv_encoding_lists_the_ones_read(build_fail_csv_encoding):
+    assert_fails_cleanly(build_fail_csv_encoding, "var csv_encoding=cp1252",
+                         "utf-8, utf-16, latin-1")
+
+
+def test_a_latin1_csv_is_read_with_var_csv_encoding(build_latin1_csv):
+    build = build_latin1_csv
+    assert build.succeeded, build.describe()
+    countries = set(build.query("select distinct country from dim_customer_segments")["country"])
+    assert countries == build.info["countries"]
+
+
 INPUT_ERROR_CASES = ["fail_missing_customers", "fail_missing_amount", "fail_unknown_feature",
                      "fail_column_map", "fail_too_few_customers", "fail_unknown_method",
-                     "fail_published_history_runs"]
+                     "fail_published_history_runs", "fail_csv_encoding"]
 
 
 @pytest.fixture(params=INPUT_ERROR_CASES)

@@ -59,7 +59,8 @@
     {#-
         A FROM-able expression for the raw rows of `entity`: the user's file when
         var('input_dir') is set, the demo seed otherwise. CSV is read as text
-        (all_varchar) so that staging, not the reader, decides what a bad value is.
+        (all_varchar) so that staging, not the reader, decides what a bad value is,
+        in var csv_encoding (validated on-run-start).
         Returns none when an optional input is absent.
     -#}
     {%- if not var('input_dir') -%}
@@ -74,7 +75,8 @@
     {%- endif -%}
     {%- set path = file.path | replace("'", "''") -%}
     {%- if file.format == 'csv' -%}
-        {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true)") }}
+        {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, encoding = '"
+                  ~ var('csv_encoding', 'utf-8') ~ "')") }}
     {%- else -%}
         {{ return("read_parquet('" ~ path ~ "')") }}
     {%- endif -%}

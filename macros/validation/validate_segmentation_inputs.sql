@@ -45,6 +45,15 @@
             "var published_history_runs=" ~ history_runs ~ " must be a whole number of runs, at"
             ~ " least 1 (or null to publish every run of customer_segment_history).") }}
     {%- endif -%}
+    {#- The encodings DuckDB's CSV reader has built in (others need an extension). -#}
+    {%- set encodings = ['utf-8', 'utf-16', 'latin-1'] -%}
+    {%- if var('csv_encoding', 'utf-8') not in encodings -%}
+        {{ exceptions.raise_compiler_error(
+            "var csv_encoding=" ~ var('csv_encoding') ~ " is not an encoding the CSV reader "
+            ~ "knows; it must be one of " ~ encodings | join(', ')
+            ~ " (latin-1 reads Windows-1252 files too, all but characters such as the euro"
+            ~ " sign and curly quotes; or save the files as UTF-8).") }}
+    {%- endif -%}
     {%- set lower = var('outlier_lower_quantile') | float -%}
     {%- set upper = var('outlier_upper_quantile') | float -%}
     {%- if not (0 <= lower < upper <= 1) -%}
