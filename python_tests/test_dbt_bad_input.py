@@ -41,26 +41,22 @@ def test_published_history_runs_must_be_a_number_of_runs(build_fail_published_hi
                          "at least 1")
 
 
-def test_dates_in_another_format_point_at_date_formats(build_fail_day_month_dates):
-    """Every order date rejected: the one error names the file, the reason, an
-    example row and the var."""
-    build = build_fail_day_month_dates
+@pytest.mark.parametrize("case, fragments", [
+    # Dates written 31/12/2024: the fix is var date_formats.
+    ("fail_day_month_dates", ["unparseable order_date",
+                              "data row 1 with order_date '01/01/2024'", "var date_formats"]),
+    # Amounts written $10.00, with signup dates that alone could be clustered:
+    # the build stops rather than segment on them.
+    ("fail_currency_amounts", ["non-numeric amount", "data row 1 with amount '$10.00'",
+                               "no currency symbol"]),
+])
+def test_an_orders_file_with_every_row_rejected_stops_the_build(request, case, fragments):
+    """One error naming the file, the reason, the first such row and the fix;
+    the reconciliation's warning test fires too."""
+    build = request.getfixturevalue(f"build_{case}")
     assert_fails_cleanly(build,
                          f"Every one of the 60 rows of {build.info['orders_path']} was rejected",
-                         "unparseable order_date", "data row 1 with order_date '01/01/2024'",
-                         "var date_formats")
-    assert build.output.count("Error in model") == 1, build.describe()
-
-
-def test_amounts_with_a_currency_symbol_stop_the_build(build_fail_currency_amounts):
-    """Every amount rejected: the build stops rather than segmenting on signup
-    dates alone, names the file, the reason, an example and the rule; the
-    reconciliation's warning test fires too."""
-    build = build_fail_currency_amounts
-    assert_fails_cleanly(build,
-                         f"Every one of the 60 rows of {build.info['orders_path']} was rejected",
-                         "non-numeric amount", "data row 1 with amount '$10.00'",
-                         "no currency symbol")
+                         *fragments)
     assert build.output.count("Error in model") == 1, build.describe()
     assert "WARN 1 input_reconciliation_at_most_half_of_each_input_quarantined" in build.output, (
         build.describe())
