@@ -449,6 +449,33 @@ def case_zoned_timestamps(input_dir: Path) -> tuple[dict, dict]:
                                            "last_purchase_dates": utc_dates}
 
 
+def case_local_today(input_dir: Path) -> tuple[dict, dict]:
+    """An order dated today and one dated tomorrow on the clock of a machine
+    in a zone whose date differs from UTC's right now: east of UTC (Kiritimati,
+    UTC+14) from 10:00 UTC, else west (Pago Pago, UTC-11). "Future" must mean
+    after the machine's local today, not after UTC's."""
+    from zoneinfo import ZoneInfo
+
+    zone = "Pacific/Kiritimati" if dt.datetime.now(dt.UTC).hour >= 10 else "Pacific/Pago_Pago"
+    today = dt.datetime.now(ZoneInfo(zone)).date()
+    ids = [f"C{i:03d}" for i in range(1, 31)]
+    customers = pa.table({
+        "customer_id": ids,
+        "signup_date": [f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(30)],
+    })
+    write_table(customers, input_dir / "customers.csv", file_format="csv")
+    dates = [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(58)]
+    dates += [today.isoformat(), (today + dt.timedelta(days=1)).isoformat()]
+    orders = pa.table({
+        "order_id": [f"O{i:04d}" for i in range(1, 61)],
+        "customer_id": [ids[i % len(ids)] for i in range(60)],
+        "order_date": dates,
+        "amount": [10.0 + i for i in range(60)],
+    })
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {"env": {"TZ": zone}, "today": today}
+
+
 def case_latin1_csv(input_dir: Path) -> tuple[dict, dict]:
     """The planted customers as a Latin-1 CSV (a Windows export) with an
     accented country, read with var csv_encoding."""
@@ -632,6 +659,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_currency_amounts": case_fail_currency_amounts,
     "zoned_timestamps": case_zoned_timestamps,
     "latin1_csv": case_latin1_csv,
+    "local_today": case_local_today,
     "fail_csv_encoding": case_fail_csv_encoding,
     "fail_too_few_customers": case_fail_too_few_customers,
 }

@@ -145,3 +145,17 @@ def test_zoned_order_times_are_dated_in_utc_whatever_the_machine_zone(build_zone
               for customer_id, day in dim["last_purchase_date"].items()}
     assert actual == expected
     assert {pd.Timestamp(day).date() for day in dim["as_of_date"]} == {max(expected.values())}
+
+
+def test_future_means_after_the_machines_local_today(build_local_today):
+    """DuckDB's session zone is UTC, but an order dated the machine's local
+    today is accepted and one dated its tomorrow is quarantined as future."""
+    build = build_local_today
+    assert build.succeeded, build.describe()
+    today = build.info["today"]
+    quarantined = build.query(
+        "select source_row_number, rejection_reason from quarantined_rows where source = 'orders'")
+    assert quarantined.to_dict("records") == [
+        {"source_row_number": 60, "rejection_reason": "order_date in the future"}], today
+    as_of = build.query("select as_of_date from int_as_of_date")["as_of_date"].iloc[0]
+    assert pd.Timestamp(as_of).date() == today

@@ -76,7 +76,7 @@
     {%- set path = file.path | replace("'", "''") -%}
     {%- if file.format == 'csv' -%}
         {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, encoding = '"
-                  ~ var('csv_encoding', 'utf-8') ~ "')") }}
+                  ~ (var('csv_encoding', 'utf-8') | lower) ~ "')") }}
     {%- else -%}
         {{ return("read_parquet('" ~ path ~ "')") }}
     {%- endif -%}

@@ -136,3 +136,16 @@
     {%- endfor -%}
     ({{ factors | join(' * ') }})
 {%- endmacro %}
+
+
+{% macro machine_today() %}
+    {#-
+        Today on the machine's clock, in its own time zone, as a date literal.
+        The profile pins DuckDB's session zone to UTC (so zoned timestamps date
+        the same everywhere), which would make the session's current date run
+        up to a day behind or ahead of the local one; "later than today" must
+        mean the user's today, or east of UTC this morning's orders would be
+        rejected as future until UTC midnight.
+    -#}
+    cast('{{ modules.datetime.date.today().isoformat() }}' as date)
+{%- endmacro %}

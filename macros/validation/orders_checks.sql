@@ -30,12 +30,14 @@
 {% endmacro %}
 
 
-{% macro orders_rejections() %}
+{% macro orders_rejections(rows_model='int_orders_with_issues') %}
     {#-
-        What int_orders_with_issues rejected from the orders input, for error
-        messages: {read, rejected, reason (the most common), example} where
-        example is "data row N with <column> '<raw value>'" for the first
-        row rejected for that reason ('' when the reason is a missing value).
+        What was rejected from the orders input, for error messages: {read,
+        rejected, reason (the most common), example} where example is "data
+        row N with <column> '<raw value>'" for the first row rejected for that
+        reason ('' when the reason is a missing value). The rows come from
+        `rows_model`: int_orders_with_issues (small, built beside the fit), or
+        the int_orders_validated view when the caller runs before that table.
     -#}
     {%- set raw_column = {
         'unparseable order_date': 'order_date',
@@ -46,7 +48,7 @@
     {%- set query -%}
         with reasons as (
             select rejection_reason, count(*) as rows_rejected
-            from {{ ref('int_orders_with_issues') }}
+            from {{ ref(rows_model) }}
             where rejection_reason is not null
             group by rejection_reason
         )
@@ -61,7 +63,7 @@
         {%- set column = raw_column[summary.reason] -%}
         {%- set example_query -%}
             select source_row_number, raw_{{ column }}
-            from {{ ref('int_orders_with_issues') }}
+            from {{ ref(rows_model) }}
             where rejection_reason = '{{ summary.reason }}'
             order by source_row_number
             limit 1
@@ -76,8 +78,11 @@
 
 {% macro orders_rejection_advice(reason) %}
     {#- What usually causes `reason` for a whole file, and the fix; '' when nothing general helps. -#}
-    {%- if 'order_date' in reason and 'future' not in reason -%}
+    {%- if reason == 'unparseable order_date' -%}
         {{ return("For dates such as 31/12/2024 set var date_formats, e.g. ['%d/%m/%Y'].") }}
+    {%- elif reason.startswith('missing ') -%}
+        {{ return("Every such row has no " ~ reason[8:] ~ ": check that var column_map names "
+                  ~ "the file's column for it.") }}
     {%- elif reason == 'non-numeric amount' -%}
         {{ return("Amounts must be plain numbers such as 1234.5 or -12.99: no currency symbol, "
                   ~ "thousands separator or decimal comma.") }}
@@ -93,11 +98,15 @@
     {#-
         A file-level rule: an orders input none of whose rows was accepted is
         in a format the project does not read (dates, amounts, ids), so the
-        build stops instead of segmenting on customer attributes alone.
+        build stops instead of segmenting on customer attributes alone. Called
+        from int_as_of_date, upstream of every fit-tagged model, so a failed
+        build leaves the stored model of the last fit whole for scoring.
         Checked only when this invocation built the counts (a partial
-        selection may leave tables of another input).
+        selection may leave tables of another input); the reasons are then
+        read from the int_orders_validated view, a second pass made only to
+        explain the failure.
     -#}
-    {%- for name in ['int_customer_order_metrics', 'int_input_row_counts', 'int_orders_with_issues'] -%}
+    {%- for name in ['int_customer_order_metrics', 'int_input_row_counts'] -%}
         {%- if 'model.' ~ project_name ~ '.' ~ name not in selected_resources -%}
             {{ return('') }}
         {%- endif -%}
@@ -110,7 +119,7 @@
     {%- endset -%}
     {%- set row = run_query(counts).rows[0] -%}
     {%- if row[0] > 0 and row[1] == 0 -%}
-        {%- set rejections = orders_rejections() -%}
+        {%- set rejections = orders_rejections('int_orders_validated') -%}
         {{ exceptions.raise_compiler_error(
             "Every one of the " ~ rejections.read ~ " rows of " ~ input_description('orders')
             ~ " was rejected (see quarantined_rows), most as '" ~ rejections.reason ~ "'"

@@ -47,7 +47,7 @@
     {%- endif -%}
     {#- The encodings DuckDB's CSV reader has built in (others need an extension). -#}
     {%- set encodings = ['utf-8', 'utf-16', 'latin-1'] -%}
-    {%- if var('csv_encoding', 'utf-8') not in encodings -%}
+    {%- if (var('csv_encoding', 'utf-8') | lower) not in encodings -%}
         {{ exceptions.raise_compiler_error(
             "var csv_encoding=" ~ var('csv_encoding') ~ " is not an encoding the CSV reader "
             ~ "knows; it must be one of " ~ encodings | join(', ')

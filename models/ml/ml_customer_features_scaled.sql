@@ -4,14 +4,11 @@
     the Python fits read (through ml_fit_sample) and what customers are scored
     on against the stored centroids.
 -#}
--- Read only to stop on (or explain) an orders file with every row rejected, so
--- fresh when it is read:
+-- Read only to explain a failure (the rows set aside), so fresh when it is read:
 -- depends_on: {{ ref('int_input_row_counts') }}
 -- depends_on: {{ ref('int_orders_with_issues') }}
--- depends_on: {{ ref('int_customer_order_metrics') }}
 {%- set inputs = model_inputs() %}
 {%- if execute %}
-    {{- raise_if_every_order_rejected() }}
     {%- if not inputs %}
         {{ exceptions.raise_compiler_error(
             "No clustering feature has any variance in " ~ input_description('customers')

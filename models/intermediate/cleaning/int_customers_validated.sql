@@ -59,7 +59,7 @@ range_checked as (
     select
         customer_id,
         signup_date,
-        case when birth_date <= {{ dbt.current_timestamp() }} then birth_date end as birth_date,
+        case when birth_date <= {{ machine_today() }} then birth_date end as birth_date,
         case when age >= 0 and age <= 120 then age end as age,
         case when annual_income >= 0 then annual_income end as annual_income,
         case when spending_score >= 0 then spending_score end as spending_score,

@@ -96,8 +96,8 @@ final as (
             when order_date is null and raw_order_date is null
                 then 'missing order_date'
             when order_date is null then 'unparseable order_date'
-            -- Compared as dates: the clock is cast once, not every order line.
-            when order_date > cast({{ dbt.current_timestamp() }} as date)
+            -- Compared as dates, with the machine's local date (macro machine_today).
+            when order_date > {{ machine_today() }}
                 then 'order_date in the future'
             when amount is null and raw_amount is null then 'missing amount'
             when amount is null then 'non-numeric amount'

@@ -7,7 +7,15 @@
     identifies its run in the history (pass var as_of_date to choose it).
     The order dates come from the per-customer metrics (1 row per customer),
     not from a second pass over every order line.
+    Every fit starts downstream of this model, so it is where an orders file
+    with no accepted row stops the build (raise_if_every_order_rejected).
 -#}
+-- Read by that check:
+-- depends_on: {{ ref('int_input_row_counts') }}
+-- depends_on: {{ ref('int_orders_validated') }}
+{%- if execute %}
+    {{- raise_if_every_order_rejected() }}
+{%- endif %}
 
 with
 
@@ -39,7 +47,7 @@ select
         latest_signup_date,
         -- An input with no date at all (a CRM snapshot of attributes): no
         -- feature depends on the date, and the snapshot is as of its build.
-        cast({{ dbt.current_timestamp() }} as date)
+        {{ machine_today() }}
     ) as as_of_date,
     {{ "'var as_of_date'" if var('as_of_date') else "case when latest_order_date is not null then 'latest order date' when latest_signup_date is not null then 'latest signup date' else 'build date (no dates in the input)' end" }} as as_of_date_source,
     earliest_order_date
