@@ -632,11 +632,37 @@ def case_score_planted_customers(input_dir: Path) -> tuple[dict, dict]:
              "mode": "score"}, {"steps": steps})
 
 
+def case_fail_score_after_interrupted_fit(input_dir: Path) -> tuple[dict, dict]:
+    """A fit at 2025-01-31; then a fit at 2025-02-28 that stops part-way (a
+    named feature without variance stops it in ml_customer_features_scaled,
+    after ml_fit_run and ml_feature_scaling were rebuilt); then the case's own
+    build scores, which must refuse the half-replaced model."""
+    work_dir = input_dir.parent
+    customers, _ = generate_planted_customers(25, 4, random_state=0)
+    good, constant = input_dir / "a", input_dir / "c"
+    good.mkdir(parents=True, exist_ok=True)
+    constant.mkdir(parents=True, exist_ok=True)
+    write_table(customers, good / "customers.csv", file_format="csv")
+    flat = customers.set_column(customers.column_names.index("spending_score"), "spending_score",
+                                pa.array([50.0] * customers.num_rows))
+    write_table(flat, constant / "customers.csv", file_format="csv")
+    features = ["annual_income", "spending_score"]
+    steps = [
+        run_dbt_build(work_dir, {"input_dir": str(good), "as_of_date": "2025-01-31",
+                                 "features": features}, name="interrupted_first_fit"),
+        run_dbt_build(work_dir, {"input_dir": str(constant), "as_of_date": "2025-02-28",
+                                 "features": features}, name="interrupted_fit"),
+    ]
+    return ({"input_dir": str(good), "as_of_date": "2025-03-31", "features": features,
+             "mode": "score"}, {"steps": steps})
+
+
 # Longest first, so two workers finish together.
 CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "history_demo": case_history_demo,
     "history_planted": case_history_planted,
     "score_planted_customers": case_score_planted_customers,
+    "fail_score_after_interrupted_fit": case_fail_score_after_interrupted_fit,
     "planted_customers": case_planted_customers,
     "planted_company": case_planted_company,
     "planted_company_hierarchical": case_planted_company_hierarchical,

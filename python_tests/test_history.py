@@ -231,6 +231,21 @@ def test_score_mode_without_the_selector_is_refused_before_anything_runs(scored)
     assert len(scored.query("select * from segmentation_runs")) == 2
 
 
+def test_score_mode_refuses_a_model_left_by_an_interrupted_fit(
+        build_fail_score_after_interrupted_fit):
+    build = build_fail_score_after_interrupted_fit
+    first, interrupted = build.info["steps"]
+    assert first.succeeded, first.describe()
+    assert not interrupted.succeeded and "has no variance" in interrupted.output, (
+        interrupted.describe())
+    # The interrupted fit had already replaced the start of the stored model.
+    assert "OK created sql table model main.ml_feature_scaling" in interrupted.output
+    assert not build.succeeded, build.describe()
+    assert "the last fit build (run 20250228) stopped before it finished" in build.output, (
+        build.describe())
+    assert "OK created" not in build.output, build.describe()
+
+
 def test_score_mode_needs_a_fit_first(tmp_path):
     from dbt_helpers import run_dbt_build
 

@@ -26,7 +26,7 @@
                 "var mode is 'score', but this command would refit " ~ refitting | sort | join(', ')
                 ~ ". Score without refitting with: dbt build --selector score --vars '{mode: score}'") }}
         {%- endif -%}
-        {%- for name in ['ml_fit_run', 'ml_feature_scaling', 'ml_cluster_centroids', 'segment_lineage'] -%}
+        {%- for name in ['ml_fit_run', 'ml_fit_completed', 'ml_feature_scaling', 'ml_cluster_centroids', 'segment_lineage'] -%}
             {%- if adapter.get_relation(database=target.database, schema=target.schema,
                                         identifier=name) is none -%}
                 {{ exceptions.raise_compiler_error(
@@ -37,6 +37,19 @@
         {%- set fit = run_query("select primary_method, run_id from "
             ~ adapter.get_relation(database=target.database, schema=target.schema,
                                    identifier='ml_fit_run')) -%}
+        {%- set completed = run_query(
+            "select (select max(fit_invocation_id) from "
+            ~ adapter.get_relation(database=target.database, schema=target.schema,
+                                   identifier='ml_fit_run')
+            ~ ") is not distinct from (select max(fit_invocation_id) from "
+            ~ adapter.get_relation(database=target.database, schema=target.schema,
+                                   identifier='ml_fit_completed') ~ ")") -%}
+        {%- if completed.rows[0][0] != true -%}
+            {{ exceptions.raise_compiler_error(
+                "var mode is 'score', but the last fit build (run " ~ fit.rows[0][1]
+                ~ ") stopped before it finished, so the stored model mixes that fit's scaling "
+                ~ "with an earlier fit's clusters. Refit first: dbt build") }}
+        {%- endif -%}
         {%- if fit.rows and fit.rows[0][0] != var('primary_method', 'kmeans') -%}
             {{ exceptions.raise_compiler_error(
                 "var primary_method is '" ~ var('primary_method', 'kmeans') ~ "', but the stored model "

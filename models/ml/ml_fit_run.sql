@@ -7,5 +7,8 @@
 select
     run_id,
     as_of_date,
-    primary_method
+    primary_method,
+    -- Which dbt invocation started this fit: ml_fit_completed records the
+    -- same id only if the fit finished.
+    '{{ invocation_id }}' as fit_invocation_id
 from {{ ref('ml_current_run') }}
