@@ -605,9 +605,10 @@ def case_history_planted(input_dir: Path) -> tuple[dict, dict]:
 
 
 def case_score_planted_customers(input_dir: Path) -> tuple[dict, dict]:
-    """Fit on planted customers at 2025-01-31; score without the selector, and
-    the selector without mode score (two errors); then the case's own build
-    scores at 2025-02-28 after a tenth more customers arrived."""
+    """Fit on planted customers at 2025-01-31; score without the selector, the
+    selector without mode score, and a score naming other features (three
+    errors); then the case's own build scores at 2025-02-28 after a tenth more
+    customers arrived."""
     work_dir = input_dir.parent
     customers, _ = generate_planted_customers(100, 4, random_state=0)
     newcomers, _ = generate_planted_customers(10, 4, random_state=5)
@@ -627,6 +628,9 @@ def case_score_planted_customers(input_dir: Path) -> tuple[dict, dict]:
         run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
                                  "features": features},
                       name="selector_without_score_mode", selector="score"),
+        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
+                                 "features": ["annual_income"], "mode": "score"},
+                      name="score_with_other_features"),
     ]
     return ({"input_dir": str(second), "as_of_date": "2025-02-28", "features": features,
              "mode": "score"}, {"steps": steps})

@@ -10,7 +10,8 @@ from segmentation.publish import SERVING_DB_NAME
 
 def _ok(build):
     for step in build.info.get("steps", []):
-        if step.name not in ("score_without_selector", "selector_without_score_mode"):
+        if step.name not in ("score_without_selector", "selector_without_score_mode",
+                             "score_with_other_features"):
             assert step.succeeded, step.describe()
     assert build.succeeded, build.describe()
     return build
@@ -227,6 +228,11 @@ def test_score_mode_without_the_selector_is_refused_before_anything_runs(scored)
     unmarked = scored.info["steps"][2]
     assert not unmarked.succeeded
     assert "refits nothing but records a run as a fit" in unmarked.output
+    # Scoring replays the fit's scaling, so other features are refused by name.
+    other_features = scored.info["steps"][3]
+    assert not other_features.succeeded
+    assert ("var features names annual_income, but the stored model (run 20250131) was fitted "
+            "on annual_income, spending_score") in other_features.output, other_features.describe()
     # Nothing was recorded by the refused builds.
     assert len(scored.query("select * from segmentation_runs")) == 2
 

@@ -37,6 +37,20 @@
         {%- set fit = run_query("select primary_method, run_id from "
             ~ adapter.get_relation(database=target.database, schema=target.schema,
                                    identifier='ml_fit_run')) -%}
+        {%- if var('features') -%}
+            {#- Scoring replays the fit's scaling: the features are the fit's. -#}
+            {%- set fitted = run_query("select distinct source_feature from "
+                ~ adapter.get_relation(database=target.database, schema=target.schema,
+                                       identifier='ml_feature_scaling')).columns[0].values() -%}
+            {%- set named = selected_features().names -%}
+            {%- if (named | unique | sort | list) != (fitted | unique | sort | list) -%}
+                {{ exceptions.raise_compiler_error(
+                    "var features names " ~ named | sort | join(', ') ~ ", but the stored model (run "
+                    ~ fit.rows[0][1] ~ ") was fitted on " ~ fitted | sort | join(', ')
+                    ~ ". Scoring uses the fitted features: leave var features out (or name those), "
+                    ~ "or refit with the new ones: dbt build") }}
+            {%- endif -%}
+        {%- endif -%}
         {%- set completed = run_query(
             "select (select max(fit_invocation_id) from "
             ~ adapter.get_relation(database=target.database, schema=target.schema,
