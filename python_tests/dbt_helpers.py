@@ -604,6 +604,20 @@ def case_history_planted(input_dir: Path) -> tuple[dict, dict]:
             {"steps": steps, "truth": truth, "replaced": sorted(dropped)})
 
 
+# The two attributes the fit-then-score cases cluster on.
+SCORE_FEATURES = ["annual_income", "spending_score"]
+
+
+def _planted_build(work_dir: Path, folder: Path, as_of_date: str, name: str, *,
+                   features: list[str] = SCORE_FEATURES, mode: str | None = None,
+                   selector: str | None = "auto") -> DbtBuild:
+    """One step of a fit-then-score case: a build of ``folder`` at ``as_of_date``."""
+    dbt_vars = {"input_dir": str(folder), "as_of_date": as_of_date, "features": features}
+    if mode:
+        dbt_vars["mode"] = mode
+    return run_dbt_build(work_dir, dbt_vars, name=name, selector=selector)
+
+
 def case_score_planted_customers(input_dir: Path) -> tuple[dict, dict]:
     """Fit on planted customers at 2025-01-31; score without the selector, the
     selector without mode score, and a score naming other features (three
@@ -618,21 +632,16 @@ def case_score_planted_customers(input_dir: Path) -> tuple[dict, dict]:
     for folder, table in ((first, customers), (second, pa.concat_tables([customers, newcomers]))):
         folder.mkdir(parents=True, exist_ok=True)
         write_table(table, folder / "customers.csv", file_format="csv")
-    features = ["annual_income", "spending_score"]
     steps = [
-        run_dbt_build(work_dir, {"input_dir": str(first), "as_of_date": "2025-01-31",
-                                 "features": features}, name="score_fit"),
-        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
-                                 "features": features, "mode": "score"},
-                      name="score_without_selector", selector=None),
-        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
-                                 "features": features},
-                      name="selector_without_score_mode", selector="score"),
-        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
-                                 "features": ["annual_income"], "mode": "score"},
-                      name="score_with_other_features"),
+        _planted_build(work_dir, first, "2025-01-31", "score_fit"),
+        _planted_build(work_dir, second, "2025-02-28", "score_without_selector", mode="score",
+                       selector=None),
+        _planted_build(work_dir, second, "2025-02-28", "selector_without_score_mode",
+                       selector="score"),
+        _planted_build(work_dir, second, "2025-02-28", "score_with_other_features",
+                       features=["annual_income"], mode="score"),
     ]
-    return ({"input_dir": str(second), "as_of_date": "2025-02-28", "features": features,
+    return ({"input_dir": str(second), "as_of_date": "2025-02-28", "features": SCORE_FEATURES,
              "mode": "score"}, {"steps": steps})
 
 
@@ -650,14 +659,11 @@ def case_fail_score_after_interrupted_fit(input_dir: Path) -> tuple[dict, dict]:
     flat = customers.set_column(customers.column_names.index("spending_score"), "spending_score",
                                 pa.array([50.0] * customers.num_rows))
     write_table(flat, constant / "customers.csv", file_format="csv")
-    features = ["annual_income", "spending_score"]
     steps = [
-        run_dbt_build(work_dir, {"input_dir": str(good), "as_of_date": "2025-01-31",
-                                 "features": features}, name="interrupted_first_fit"),
-        run_dbt_build(work_dir, {"input_dir": str(constant), "as_of_date": "2025-02-28",
-                                 "features": features}, name="interrupted_fit"),
+        _planted_build(work_dir, good, "2025-01-31", "interrupted_first_fit"),
+        _planted_build(work_dir, constant, "2025-02-28", "interrupted_fit"),
     ]
-    return ({"input_dir": str(good), "as_of_date": "2025-03-31", "features": features,
+    return ({"input_dir": str(good), "as_of_date": "2025-03-31", "features": SCORE_FEATURES,
              "mode": "score"}, {"steps": steps})
 
 
