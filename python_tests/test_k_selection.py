@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.k_selection import choose_k, knee_point
+from segmentation.k_selection import (
+    CLEAR_ELBOW_RATIO,
+    MAX_ACTIONABLE_K,
+    SegmentCheck,
+    choose_k,
+    elbow_sharpness,
+    knee_point,
+)
 
 
 def diagnostics(ks, inertia, silhouette, calinski_harabasz, davies_bouldin) -> pd.DataFrame:
@@ -78,10 +85,16 @@ class TestChooseK:
         frame["davies_bouldin"] = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3]
         assert choose_k(frame).votes["davies_bouldin"] is None
 
-    def test_best_at_smallest_k_still_votes(self):
+    def test_best_at_smallest_k_abstains(self):
+        # A curve that only falls from k=2 found no optimum inside the range.
         frame = AGREEING.copy()
         frame["silhouette"] = [0.9, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
-        assert choose_k(frame).votes["silhouette"] == 2
+        frame["calinski_harabasz"] = [900, 800, 700, 600, 500, 400, 300]
+        frame["davies_bouldin"] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+        choice = choose_k(frame)
+        assert choice.votes == {"elbow": 4, "silhouette": None, "calinski_harabasz": None,
+                                "davies_bouldin": None}
+        assert "calinski_harabasz=abstains" in choice.rule
 
     @pytest.mark.parametrize("winner", [3, 6])
     def test_tie_broken_by_silhouette(self, winner):
@@ -140,3 +153,110 @@ class TestChooseK:
     def test_single_k(self):
         frame = diagnostics([4], [10.0], [0.5], [100.0], [0.4])
         assert choose_k(frame).k == 4
+
+
+class TestElbowSharpness:
+    def test_ratio_of_relative_drops(self):
+        # 1000 -> 200 is an 80% drop, 200 -> 180 a 10% drop: 8x sharper.
+        assert elbow_sharpness(np.array([3, 4, 5]), np.array([1000.0, 200, 180]), 4) == \
+            pytest.approx(8.0)
+
+    def test_needs_both_neighbours(self):
+        assert np.isnan(elbow_sharpness(np.array([2, 3, 4]), np.array([9.0, 5, 4]), 4))
+
+    def test_nothing_gained_after_k_is_infinitely_sharp(self):
+        assert elbow_sharpness(np.array([1, 2, 3]), np.array([10.0, 1, 1]), 2) == np.inf
+
+
+def gradual(ks=range(2, 11)) -> pd.DataFrame:
+    """A continuum, as real customer data: inertia falls steadily, and the three
+    score criteria all prefer the smallest k (the case that used to give k = 2)."""
+    ks = list(ks)
+    return diagnostics(ks, [1000 * 0.8 ** (k - 2) for k in ks],
+                       [0.40 - 0.01 * k for k in ks], [900 - 20 * k for k in ks],
+                       [0.9 + 0.05 * k for k in ks])
+
+
+def checks_from(table: dict[int, tuple[float, float]]):
+    """A check_segments stub that records which ks were asked for."""
+    asked = []
+
+    def check(k: int) -> SegmentCheck:
+        asked.append(k)
+        ari, distance = table[k]
+        return SegmentCheck(k, ari, distance)
+
+    return check, asked
+
+
+class TestClearStructure:
+    def test_sharp_elbow_with_agreeing_criteria(self):
+        check, asked = checks_from({})
+        choice = choose_k(AGREEING, total_sum_of_squares=1200, check_segments=check)
+        assert (choice.k, choice.path) == (4, "clear_structure")
+        assert choice.sharpness >= CLEAR_ELBOW_RATIO
+        assert asked == []  # no bootstrap refits when the structure is clear
+        assert choice.rule.startswith("clear structure at k=4: 4 of 4 criteria agree")
+
+    def test_two_planted_groups_found_by_the_elbow_from_k_1(self):
+        # Two groups: the score criteria peak at the edge k=2 and abstain; the
+        # inertia curve read from k=1 bends sharply at 2.
+        frame = diagnostics([2, 3, 4, 5, 6], [100, 90, 82, 75, 70],
+                            [0.8, 0.4, 0.3, 0.3, 0.2], [900, 500, 400, 300, 250],
+                            [0.3, 0.9, 1.0, 1.1, 1.2])
+        check, _ = checks_from({})
+        choice = choose_k(frame, total_sum_of_squares=1000, check_segments=check)
+        assert (choice.k, choice.path) == (2, "clear_structure")
+        assert choice.votes["elbow"] == 2 and choice.votes["silhouette"] is None
+
+    def test_without_the_total_sum_of_squares_k_2_is_no_clear_elbow(self):
+        frame = diagnostics([2, 3, 4, 5, 6], [100, 90, 82, 75, 70],
+                            [0.8, 0.4, 0.3, 0.3, 0.2], [900, 500, 400, 300, 250],
+                            [0.3, 0.9, 1.0, 1.1, 1.2])
+        assert choose_k(frame).path != "clear_structure"
+
+
+class TestNoClearStructure:
+    def test_most_granular_stable_and_apart_k(self):
+        check, asked = checks_from({8: (0.55, 1.6), 7: (0.83, 0.7), 6: (0.86, 1.4),
+                                    5: (0.9, 2.0)})
+        choice = choose_k(gradual(), total_sum_of_squares=1250, check_segments=check)
+        assert (choice.k, choice.path) == (6, "most_granular_stable")
+        # Most granular first, never above the actionable cap, stopping at the first pass.
+        assert asked == [MAX_ACTIONABLE_K, 7, 6]
+        assert "no clear structure" in choice.rule
+        assert "k=6: ARI 0.86, closest centres 1.40 sd" in choice.rule
+        assert "k=8: ARI 0.55" in choice.rule and "k=7: ARI 0.83, closest centres 0.70" \
+            in choice.rule
+        assert [c.k for c in choice.checks] == [8, 7, 6]
+
+    def test_the_smallest_k_no_longer_wins_a_continuum(self):
+        check, _ = checks_from({k: (0.9, 1.5) for k in range(2, 11)})
+        choice = choose_k(gradual(), total_sum_of_squares=1250, check_segments=check)
+        assert choice.votes["silhouette"] is None
+        assert choice.votes["calinski_harabasz"] is None
+        assert choice.votes["davies_bouldin"] is None
+        assert choice.k == MAX_ACTIONABLE_K
+
+    def test_cap_follows_a_smaller_k_max(self):
+        check, asked = checks_from({k: (0.9, 1.5) for k in range(2, 6)})
+        choice = choose_k(gradual(range(2, 6)), total_sum_of_squares=1250,
+                          check_segments=check)
+        assert choice.k == 5 and asked == [5]
+
+    def test_nothing_stable_gives_the_coarsest_and_says_so(self):
+        check, asked = checks_from({k: (0.5, 1.5) for k in range(2, 11)})
+        choice = choose_k(gradual(), total_sum_of_squares=1250, check_segments=check)
+        assert (choice.k, choice.path) == (2, "coarsest")
+        assert asked == list(range(MAX_ACTIONABLE_K, 1, -1))
+        assert "read its segments as tendencies" in choice.rule
+
+    def test_unmeasurable_stability_does_not_pass(self):
+        check, _ = checks_from({k: (float("nan"), 3.0) for k in range(2, 11)})
+        assert choose_k(gradual(), total_sum_of_squares=1250, check_segments=check).path \
+            == "coarsest"
+
+    def test_forced_k_skips_the_checks(self):
+        check, asked = checks_from({})
+        choice = choose_k(gradual(), 5, total_sum_of_squares=1250, check_segments=check)
+        assert (choice.k, choice.path, asked) == (5, "forced", [])

@@ -48,7 +48,8 @@ def four_blob_models(four_blobs) -> pd.DataFrame:
 def test_chooses_the_planted_number_of_clusters(n_centres, four_blob_models):
     models = four_blob_models if n_centres == 4 else fit(blobs(n_centres, random_state=1))
     assert chosen(models) == n_centres
-    assert "4 of 4 criteria agree" in models["selection_rule"].iloc[0]
+    assert models["selection_rule"].iloc[0].startswith(f"clear structure at k={n_centres}")
+    assert (models["selection_path"] == "clear_structure").all()
 
 
 def test_output_shape(four_blobs, four_blob_models):

@@ -5,7 +5,11 @@ select distinct
     silhouette,
     calinski_harabasz,
     davies_bouldin,
+    elbow_sharpness,
+    stability_ari,
+    min_centre_distance,
     is_chosen,
     selection_rule,
+    selection_path,
     fit_customers
 from {{ ref('ml_kmeans_models') }}

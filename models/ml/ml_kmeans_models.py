@@ -14,4 +14,8 @@ def model(dbt, session):
         silhouette_sample_size=required_int(
             dbt.config.get("silhouette_sample_size"), "silhouette_sample_size"
         ),
+        n_bootstraps=required_int(dbt.config.get("stability_bootstraps"), "stability_bootstraps"),
+        bootstrap_size=required_int(
+            dbt.config.get("stability_sample_size"), "stability_sample_size"
+        ),
     )

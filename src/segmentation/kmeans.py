@@ -8,8 +8,9 @@ import pyarrow as pa
 from sklearn.cluster import KMeans
 
 from segmentation.diagnostics import ClusterQuality
-from segmentation.k_selection import choose_k
+from segmentation.k_selection import SegmentCheck, choose_k, elbow_sharpness
 from segmentation.matrix import FeatureMatrix, to_feature_matrix
+from segmentation.stability import bootstrap_stability, kmeans_refit
 
 
 def candidate_ks(n_distinct: int, k_min: int, k_max: int, n_clusters: int | None) -> list[int]:
@@ -46,8 +47,10 @@ def kmeans_models(
     random_state: int = 42,
     n_init: int = 4,
     silhouette_sample_size: int = 5000,
+    n_bootstraps: int = 5,
+    bootstrap_size: int = 5000,
 ) -> pd.DataFrame:
-    """Fit KMeans for every candidate k and choose one.
+    """Fit KMeans for every candidate k and choose one (segmentation.k_selection).
 
     Parameters
     ----------
@@ -60,7 +63,11 @@ def kmeans_models(
     per feature, in the table's standardized units), ``cluster_size`` (fit
     rows in the cluster) and the k-level diagnostics repeated on each row:
     ``inertia``, ``silhouette``, ``calinski_harabasz``, ``davies_bouldin``,
-    ``is_chosen``, ``selection_rule``, ``fit_customers``. Keeping every k's
+    ``elbow_sharpness`` (how sharply inertia bends at k), ``stability_ari``
+    and ``min_centre_distance`` (measured only for the k the granular path
+    checked, else NaN), ``is_chosen``, ``selection_rule``, ``selection_path``,
+    ``fit_customers``. Bootstrap refits use ``n_bootstraps`` samples of
+    ``bootstrap_size`` rows, as ``cluster_stability`` does. Keeping every k's
     centroids lets an analyst switch k later with a SQL-only change.
     Cluster indexes run 1..k, largest cluster first.
     """
@@ -72,19 +79,55 @@ def kmeans_models(
     )
     per_k = []
     centroid_frames = []
+    centres_of: dict[int, np.ndarray] = {}
     for k in ks:
         model = fit_kmeans(matrix.values, k, random_state=random_state, n_init=n_init)
         labels = model.labels_
         quality = quality_of(labels)
         per_k.append({"k": k, "inertia": float(model.inertia_), **quality})
         centroid_frames.append(_centroid_frame(matrix, model.cluster_centers_, labels, k))
+        centres_of[k] = model.cluster_centers_
+
+    def check_segments(k: int) -> SegmentCheck:
+        ari, _ = bootstrap_stability(
+            matrix.values, centres_of[k], lambda v, c, s: kmeans_refit(v, c, s, n_init),
+            n_bootstraps=n_bootstraps,
+            sample_size=bootstrap_size, random_state=random_state)
+        return SegmentCheck(k, ari, min_centre_distance(centres_of[k]))
+
     diagnostics = pd.DataFrame(per_k)
-    choice = choose_k(diagnostics, n_clusters)
+    total_sum_of_squares = float(((matrix.values - matrix.values.mean(axis=0)) ** 2).sum())
+    choice = choose_k(diagnostics, n_clusters, total_sum_of_squares=total_sum_of_squares,
+                      check_segments=check_segments)
+    checked = {check.k: check for check in choice.checks}
+    diagnostics["elbow_sharpness"] = [
+        elbow_sharpness_at(diagnostics, total_sum_of_squares, k) for k in diagnostics["k"]]
+    diagnostics["stability_ari"] = [
+        checked[k].stability_ari if k in checked else np.nan for k in diagnostics["k"]]
+    diagnostics["min_centre_distance"] = [
+        min_centre_distance(centres_of[k]) for k in diagnostics["k"]]
     diagnostics["is_chosen"] = diagnostics["k"] == choice.k
     diagnostics["selection_rule"] = choice.rule
+    diagnostics["selection_path"] = choice.path
     diagnostics["fit_customers"] = matrix.n_customers
     centroids = pd.concat(centroid_frames, ignore_index=True)
     return centroids.merge(diagnostics, on="k", how="left")
+
+
+def min_centre_distance(centres: np.ndarray) -> float:
+    """The distance between the two closest of ``centres`` (k x features); inf for k = 1."""
+    if len(centres) < 2:
+        return float("inf")
+    gaps = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+    return float(gaps[np.triu_indices(len(centres), 1)].min())
+
+
+def elbow_sharpness_at(diagnostics: pd.DataFrame, total_sum_of_squares: float, k: int) -> float:
+    """``k_selection.elbow_sharpness`` at k on the sweep's inertia curve from k = 1."""
+    frame = diagnostics.sort_values("k")
+    ks = np.concatenate([[1], frame["k"].to_numpy(dtype=int)])
+    inertias = np.concatenate([[total_sum_of_squares], frame["inertia"].to_numpy(dtype=float)])
+    return elbow_sharpness(ks, inertias, int(k))
 
 
 def _centroid_frame(

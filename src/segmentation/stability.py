@@ -25,9 +25,11 @@ from segmentation.matrix import to_feature_matrix
 Refit = Callable[[np.ndarray, int, int], np.ndarray]
 
 
-def kmeans_refit(values: np.ndarray, k: int, seed: int) -> np.ndarray:
-    """Centroids of KMeans at k on ``values`` (one k-means++ start)."""
-    return KMeans(n_clusters=k, n_init=1, random_state=seed).fit(values).cluster_centers_
+def kmeans_refit(values: np.ndarray, k: int, seed: int, n_init: int = 4) -> np.ndarray:
+    """Centroids of KMeans at k on ``values``, the best of ``n_init`` k-means++
+    starts as in the production fit: a refit stuck in a worse local optimum
+    than production would count as instability of the segments."""
+    return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(values).cluster_centers_
 
 
 def ward_refit(values: np.ndarray, k: int, seed: int, n_microclusters: int = 400) -> np.ndarray:

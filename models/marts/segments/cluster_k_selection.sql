@@ -1,7 +1,8 @@
 {#-
     One row per (method, k): the diagnostics an analyst reads to judge the
-    number of clusters. KMeans chooses k by a vote of the elbow, silhouette,
-    Calinski-Harabasz and Davies-Bouldin (or var n_clusters); the Ward tree is
+    number of clusters. KMeans chooses k from the elbow, silhouette,
+    Calinski-Harabasz and Davies-Bouldin when they show clear structure, else
+    the most granular stable k (segmentation.k_selection; or var n_clusters); the Ward tree is
     cut at the same k so the two methods are comparable; the Gaussian
     mixture's number of components is chosen by the lowest BIC; DBSCAN has no
     k to choose (its row's k is the clusters it found, with its noise share).
@@ -85,7 +86,11 @@ unioned as (
         selection_rule,
         fit_customers,
         cast(null as {{ dbt.type_float() }}) as bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share
+        cast(null as {{ dbt.type_float() }}) as noise_share,
+        selection_path,
+        elbow_sharpness,
+        min_centre_distance,
+        stability_ari as checked_stability_ari
     from kmeans
 
     union all
@@ -101,7 +106,11 @@ unioned as (
         'tree cut at the k chosen for kmeans' as selection_rule,
         fit_customers,
         cast(null as {{ dbt.type_float() }}) as bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share
+        cast(null as {{ dbt.type_float() }}) as noise_share,
+        cast(null as {{ dbt.type_string() }}) as selection_path,
+        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
     from hierarchical
 
     union all
@@ -117,7 +126,11 @@ unioned as (
         selection_rule,
         fit_customers,
         bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share
+        cast(null as {{ dbt.type_float() }}) as noise_share,
+        cast(null as {{ dbt.type_string() }}) as selection_path,
+        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
     from gmm
 
     union all
@@ -134,7 +147,11 @@ unioned as (
             as selection_rule,
         fit_customers,
         cast(null as {{ dbt.type_float() }}) as bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share
+        cast(null as {{ dbt.type_float() }}) as noise_share,
+        cast(null as {{ dbt.type_string() }}) as selection_path,
+        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
     from kprototypes
 
     union all
@@ -157,7 +174,11 @@ unioned as (
         ]) }} as selection_rule,
         fit_customers,
         cast(null as {{ dbt.type_float() }}) as bic,
-        noise_share
+        noise_share,
+        cast(null as {{ dbt.type_string() }}) as selection_path,
+        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
     from dbscan
 
 )
@@ -174,7 +195,11 @@ select
     cast(unioned.fit_customers as integer) as fit_customers,
     cast(round(unioned.bic, 6) as double) as bic,
     cast(round(unioned.noise_share, 6) as double) as noise_share,
-    cast(round(stability.stability_ari, 6) as double) as stability_ari,
+    cast(unioned.selection_path as {{ dbt.type_string() }}) as selection_path,
+    cast(round(unioned.elbow_sharpness, 6) as double) as elbow_sharpness,
+    cast(round(unioned.min_centre_distance, 6) as double) as min_centre_distance,
+    cast(round(coalesce(stability.stability_ari, unioned.checked_stability_ari), 6) as double)
+        as stability_ari,
     cast(round(stability.stability_ari_sd, 6) as double) as stability_ari_sd
 from unioned
 left join stability
