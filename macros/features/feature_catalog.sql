@@ -128,3 +128,29 @@
     {{ return(['recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days',
                'purchase_cadence_days', 'return_rate', 'age', 'annual_income', 'spending_score']) }}
 {% endmacro %}
+
+
+{% macro has_orders_input() %}
+    {#-
+        True when the run reads orders (the demo's, or an orders file in
+        var input_dir). With orders, customers without a completed purchase
+        are the "No Purchase Yet" segment rather than clustered (see
+        no_purchase_segment_id); without, every customer is clustered on
+        their attributes.
+    -#}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {{ return(available_input_columns()['orders'] | length > 0) }}
+{% endmacro %}
+
+
+{% macro no_purchase_segment_id() %}
+    {#-
+        The segment id of customers with no completed purchase (only cancelled
+        or returned orders, or none): a group of their own, outside the
+        clusters. Ids of 0 and below are such reserved groups (0 is DBSCAN's
+        noise); clusters are numbered from 1.
+    -#}
+    {{ return(-1) }}
+{% endmacro %}

@@ -1,5 +1,5 @@
 {#-
-    The model matrix: one row per accepted customer, one column per model
+    The model matrix: one row per clustered customer, one column per model
     input (see ml_feature_scaling), transformed and standardized. This is what
     the Python fits read (through ml_fit_sample) and what customers are scored
     on against the stored centroids.
@@ -39,7 +39,9 @@ with
 
 features as (
 
+    -- The "No Purchase Yet" group is not clustered (int_customer_features.is_clustered).
     select * from {{ ref('int_customer_features') }}
+    where is_clustered
 
 ),
 

@@ -1,6 +1,6 @@
 {#-
     Mean and standard deviation of every model input over this run's
-    customers, in business units (see macro segment_profile_value): the yard
+    clustered customers, in business units (see macro segment_profile_value): the yard
     stick segment centres of different runs are compared with.
 -#}
 -- The refs below are in a branch dbt does not take while parsing:
@@ -29,6 +29,7 @@ profile_values as (
     from {{ ref('int_customer_features') }} as features
     left join {{ ref('int_customer_category_mix') }} as category_mix
         on features.customer_id = category_mix.customer_id
+    where features.is_clustered
 
 ),
 

@@ -34,13 +34,17 @@ with
 
 features as (
 
+    -- The customers the clusters are fitted on: not the "No Purchase Yet" group.
     select * from {{ ref('int_customer_features') }}
+    where is_clustered
 
 ),
 
 category_mix as (
 
-    select * from {{ ref('int_customer_category_mix') }}
+    select category_mix.*
+    from {{ ref('int_customer_category_mix') }} as category_mix
+    inner join features on category_mix.customer_id = features.customer_id
 
 ),
 

@@ -16,7 +16,7 @@ select
     cast(lineage.cluster_index as integer) as previous_cluster_index
 from {{ lineage }} as lineage
 inner join {{ ref('ml_fit_run') }} as fit_run on lineage.run_id = fit_run.run_id
-where lineage.segment_id <> 0
+where lineage.segment_id > 0
 
 {%- else %}
 

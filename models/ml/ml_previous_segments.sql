@@ -42,7 +42,7 @@ inner join {{ centroids }} as centroids
     and centroids.segment_id = lineage.segment_id
 left join {{ ref('ml_feature_population') }} as population
     on centroids.feature_name = population.feature_name
-where lineage.segment_id <> 0
+where lineage.segment_id > 0
 
 {%- else %}
 

@@ -5,7 +5,9 @@
       segment_archetype_rules  archetype, feature_name, direction: every rule
                                of an archetype must hold, i.e. the segment sits
                                at least var('segment_name_min_deviation') sd
-                               from the population on that feature, that way;
+                               from the population on that feature, that way,
+                               and the claim is true of most of its members
+                               (ml_segment_member_claims);
       segment_playbook         archetype_priority: when several archetypes
                                match, the lowest number wins, except that an
                                archetype with a rule on one of the segment's
@@ -39,9 +41,14 @@ playbook as (
 
 segments as (
 
-    select cluster_id as segment_id
-    from {{ ref('ml_cluster_numbering') }}
-    where method = '{{ var("primary_method", "kmeans") }}'
+    select segment_id from {{ ref('ml_segments') }}
+
+),
+
+claims as (
+
+    select * from {{ ref('ml_segment_member_claims') }}
+    where holds
 
 ),
 
@@ -68,6 +75,11 @@ rule_checks as (
     inner join deviations
         on segments.segment_id = deviations.segment_id
         and rules.feature_name = deviations.feature_name
+    -- ...and true of most of its members, not only of its mean.
+    inner join claims
+        on segments.segment_id = claims.segment_id
+        and rules.feature_name = claims.feature_name
+        and rules.direction = claims.direction
     where
         (rules.direction = 'high' and deviations.standardized_difference >= {{ min_deviation }})
         or (rules.direction = 'low' and deviations.standardized_difference <= -{{ min_deviation }})
@@ -117,10 +129,12 @@ select
     -- DBSCAN's noise (segment 0) is no group: its own archetype, whatever its profile.
     case
         when segments.segment_id = 0 then 'unclustered'
+        when segments.segment_id = {{ no_purchase_segment_id() }} then 'no_purchase'
         else coalesce(ranked.archetype, 'mainstream')
     end as archetype,
     case
         when segments.segment_id = 0 then 'DBSCAN noise'
+        when segments.segment_id = {{ no_purchase_segment_id() }} then 'no completed purchase'
         else coalesce(ranked.matched_rule, 'no archetype rule holds')
     end as matched_rule
 from segments

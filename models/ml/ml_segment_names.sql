@@ -1,9 +1,13 @@
 {#-
-    A readable name and a one-line description per segment, from its
-    strongest deviations (ml_segment_feature_deviations) and the phrase book
-    seed segment_name_phrases:
+    A readable name and a one-line description per segment, every word true
+    of the members, no two names alike. From its strongest deviations
+    (ml_segment_feature_deviations) and the phrase book seed
+    segment_name_phrases:
       - drivers are features at least var('segment_name_min_deviation') sd
-        from the population, strongest first;
+        from the population whose claim holds for most members
+        (ml_segment_member_claims: "Big Spenders" only when most spent above
+        the median, "New" only when most first bought recently, ...),
+        strongest first;
       - the noun comes from the strongest driver that has one
         ("Big Spenders"), else "Customers";
       - the adjective from the strongest other driver that has one
@@ -14,7 +18,16 @@
         segment of that archetype (ml_segment_archetypes);
       - a segment that continues one of the previous run keeps its name
         (ml_segment_matching);
-      - a name already taken by a lower segment_id gets " 2", " 3", ...
+      - the No Purchase Yet group (no_purchase_segment_id()) and DBSCAN's
+        noise have fixed names.
+    Two segments that would share a name are told apart by what
+    distinguishes the second from the first (a kept name, else the lower
+    segment_id, keeps the plain name): the feature on which their centres
+    differ most, as that feature's adjective when its claim holds for the
+    second segment's members ("Lapsed Big Spenders"), else as a comparison
+    ("Big Spenders (less recent)"). Names still alike after that add their
+    second-largest difference; the primary_key test on segment_name fails the
+    build if any remain.
     The description lists the top three drivers in plain words.
 -#}
 {%- set min_deviation = var('segment_name_min_deviation', 0.5) | float %}
@@ -35,9 +48,13 @@ phrases as (
 
 segments as (
 
-    select cluster_id as segment_id
-    from {{ ref('ml_cluster_numbering') }}
-    where method = '{{ var("primary_method", "kmeans") }}'
+    select segment_id from {{ ref('ml_segments') }}
+
+),
+
+claims as (
+
+    select * from {{ ref('ml_segment_member_claims') }}
 
 ),
 
@@ -55,7 +72,12 @@ drivers as (
     inner join phrases
         on deviations.feature_name = phrases.feature_name
         and deviations.direction = phrases.direction
+    inner join claims
+        on deviations.segment_id = claims.segment_id
+        and deviations.feature_name = claims.feature_name
+        and deviations.direction = claims.direction
     where abs(deviations.standardized_difference) >= {{ min_deviation }}
+        and claims.holds
 
 ),
 
@@ -136,6 +158,7 @@ base_names as (
         case
             -- DBSCAN's noise (segment 0) is not a group: say so before its profile.
             when segments.segment_id = 0 then 'Unclustered Outliers'
+            when segments.segment_id = {{ no_purchase_segment_id() }} then 'No Purchase Yet'
             when name_overrides.segment_name_override is not null
                 then trim(name_overrides.segment_name_override)
             when continued_names.previous_segment_name is not null
@@ -146,6 +169,8 @@ base_names as (
             else {{ dbt.concat(['adjectives.adjective', "' '", 'nouns.noun']) }}
         end as base_name,
         case
+            when segments.segment_id = {{ no_purchase_segment_id() }}
+                then 'Customers without a completed purchase: their orders were all cancelled or returned, or they have not ordered yet.'
             when segments.segment_id = 0
                 then {{ dbt.concat(["'Customers in no dense region (DBSCAN noise)'",
                                     "coalesce(" ~ dbt.concat(["'; they '", 'descriptions.driver_phrases']) ~ ", '')",
@@ -155,7 +180,7 @@ base_names as (
             else {{ dbt.concat(["'Customers who '", 'descriptions.driver_phrases', "'.'"]) }}
         end as segment_description,
         coalesce(
-            segments.segment_id <> 0
+            segments.segment_id > 0
             and name_overrides.segment_name_override is null
             and continued_names.previous_segment_name is not null,
             false
@@ -169,47 +194,138 @@ base_names as (
 
 ),
 
--- The highest number a kept name already uses for each other base name
--- ("Mainstream Customers" = 1, "Mainstream Customers 2" = 2), so new
--- segments number on from there instead of taking a kept name.
-taken_suffixes as (
+-- Names alike: the first (a kept name, else the lowest segment_id) keeps
+-- it; every other is told apart from that first one.
+leaders as (
 
     select
-        others.segment_id,
-        max(case
-            when kept.base_name = others.base_name then 1
-            when substr(kept.base_name, 1, length(others.base_name) + 1)
-                = {{ dbt.concat(['others.base_name', "' '"]) }}
-                then {{ dbt.safe_cast('substr(kept.base_name, length(others.base_name) + 2)', dbt.type_int()) }}
-        end) as taken_suffix
-    from base_names as others
-    inner join base_names as kept on kept.is_kept_name
-    where not others.is_kept_name
-    group by others.segment_id
+        base_name,
+        segment_id as leader_id
+    from (
+        select
+            base_name,
+            segment_id,
+            row_number() over (
+                partition by base_name
+                order by case when is_kept_name then 0 else 1 end, segment_id
+            ) as name_rank
+        from base_names
+    ) as ranked
+    where name_rank = 1
 
 ),
 
-numbered as (
+followers as (
 
     select
-        base_names.*,
-        case
-            when base_names.is_kept_name then 1
-            else row_number() over (
-                partition by base_names.is_kept_name, base_names.base_name
-                order by base_names.segment_id
-            ) + coalesce(taken_suffixes.taken_suffix, 0)
-        end as name_occurrence
+        base_names.segment_id,
+        base_names.base_name,
+        leaders.leader_id
     from base_names
-    left join taken_suffixes on base_names.segment_id = taken_suffixes.segment_id
+    inner join leaders on base_names.base_name = leaders.base_name
+    where base_names.segment_id <> leaders.leader_id
+
+),
+
+differences as (
+
+    -- How each follower's centre differs from its leader's, per feature,
+    -- largest first.
+    select
+        followers.segment_id,
+        followers.base_name,
+        own.feature_name,
+        case
+            when own.standardized_difference >= leader.standardized_difference then 'high'
+            else 'low'
+        end as direction,
+        row_number() over (
+            partition by followers.segment_id
+            order by abs(own.standardized_difference - leader.standardized_difference) desc,
+                own.feature_name
+        ) as difference_rank
+    from followers
+    inner join deviations as own on followers.segment_id = own.segment_id
+    inner join deviations as leader
+        on followers.leader_id = leader.segment_id
+        and own.feature_name = leader.feature_name
+
+),
+
+qualifiers as (
+
+    select
+        differences.segment_id,
+        differences.difference_rank,
+        phrases.comparison,
+        -- The adjective only when it is true of the follower's own members
+        -- and not already in its name.
+        case
+            when claims.holds
+                and phrases.adjective is not null
+                and {{ dbt.position('phrases.adjective', 'differences.base_name') }} = 0
+                then phrases.adjective
+        end as adjective
+    from differences
+    inner join phrases
+        on differences.feature_name = phrases.feature_name
+        and differences.direction = phrases.direction
+    left join claims
+        on differences.segment_id = claims.segment_id
+        and differences.feature_name = claims.feature_name
+        and differences.direction = claims.direction
+    where differences.difference_rank <= 2
+
+),
+
+told_apart as (
+
+    select
+        base_names.segment_id,
+        base_names.segment_description,
+        case
+            when followers.segment_id is null then base_names.base_name
+            when first_qualifier.adjective is not null
+                then {{ dbt.concat(['first_qualifier.adjective', "' '", 'base_names.base_name']) }}
+            else coalesce(
+                {{ dbt.concat(['base_names.base_name', "' ('", 'first_qualifier.comparison', "')'"]) }},
+                base_names.base_name
+            )
+        end as segment_name,
+        case
+            when followers.segment_id is null then base_names.base_name
+            else {{ dbt.concat(['base_names.base_name', "' ('", 'first_qualifier.comparison',
+                                "', '", 'second_qualifier.comparison', "')'"]) }}
+        end as longer_name,
+        followers.segment_id is null as is_leader
+    from base_names
+    left join followers on base_names.segment_id = followers.segment_id
+    left join qualifiers as first_qualifier
+        on base_names.segment_id = first_qualifier.segment_id
+        and first_qualifier.difference_rank = 1
+    left join qualifiers as second_qualifier
+        on base_names.segment_id = second_qualifier.segment_id
+        and second_qualifier.difference_rank = 2
+
+),
+
+still_alike as (
+
+    select
+        *,
+        row_number() over (
+            partition by segment_name
+            order by case when is_leader then 0 else 1 end, segment_id
+        ) as name_rank
+    from told_apart
 
 )
 
 select
     segment_id,
     case
-        when is_kept_name or name_occurrence = 1 then base_name
-        else {{ dbt.concat(['base_name', "' '", dbt.safe_cast('name_occurrence', dbt.type_string())]) }}
+        when name_rank > 1 and longer_name is not null then longer_name
+        else segment_name
     end as segment_name,
     segment_description
-from numbered
+from still_alike

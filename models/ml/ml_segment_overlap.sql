@@ -28,7 +28,7 @@ select
 from {{ history }} as history
 inner join previous_run on history.run_id = previous_run.run_id
 inner join current_segments on history.customer_id = current_segments.customer_id
-where history.segment_id <> 0
+where history.segment_id > 0
 group by history.segment_id, current_segments.cluster_id
 
 {%- else %}

@@ -45,7 +45,7 @@ orders as (
         max(case when is_purchase_line then 1 else 0 end) as has_purchase,
         max(case when is_return_line then 1 else 0 end) as has_return,
         sum(case when is_purchase_line then amount else 0 end) as purchase_revenue,
-        sum(case when amount < 0 then -amount else 0 end) as refunded_amount
+        sum(case when is_return_line and amount < 0 then -amount else 0 end) as refunded_amount
     from order_lines
     group by customer_id, order_id
 

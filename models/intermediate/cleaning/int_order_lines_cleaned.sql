@@ -1,9 +1,14 @@
 {{ config(materialized='view') }}
 
 {#-
-    The accepted order lines, each classified once: a return line is a
-    negative amount or a return status (var return_statuses); anything else
-    with a positive amount is a purchase.
+    The accepted order lines, each classified once:
+      cancelled  a status in var cancel_statuses: the order never became a
+                 purchase, so the line is neither revenue nor a return,
+                 whatever its amount;
+      return     otherwise, a negative amount or a status in var
+                 return_statuses: goods of a purchase came back;
+      purchase   otherwise, a positive amount.
+    A zero amount that is neither cancelled nor returned is none of them.
 -#}
 select
     order_id,
@@ -14,8 +19,16 @@ select
     coalesce(quantity, 1) as quantity,
     category,
     status,
-    (amount < 0 or status in {{ sql_string_list(var('return_statuses')) }}) as is_return_line,
-    (amount > 0 and status not in {{ sql_string_list(var('return_statuses')) }}) as is_purchase_line,
+    {{ status_in('cancel_statuses') }} as is_cancelled_line,
+    (
+        not {{ status_in('cancel_statuses') }}
+        and (amount < 0 or {{ status_in('return_statuses') }})
+    ) as is_return_line,
+    (
+        not {{ status_in('cancel_statuses') }}
+        and amount > 0
+        and not {{ status_in('return_statuses') }}
+    ) as is_purchase_line,
     -- Accepted, but with a value that did not parse (quantity): counted per
     -- customer so int_orders_with_issues knows whether it must look for them.
     (invalid_columns is not null) as has_set_aside_value

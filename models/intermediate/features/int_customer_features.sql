@@ -11,6 +11,10 @@
       recency_days  -> days since signup, else since the first order in the data
       purchase_cadence_days (fewer than 2 purchases) -> tenure_days
     Attributes the input lacks stay null here and are imputed in ml_feature_scaling.
+    is_clustered marks the customers the clusters are fitted on and scored:
+    with orders, those with at least one completed purchase; the others (only
+    cancelled or returned orders, or none) are the "No Purchase Yet" segment.
+    Without orders every customer is clustered on their attributes.
 -#}
 
 with
@@ -46,6 +50,7 @@ joined as (
         customers.country,
         order_metrics.total_orders,
         order_metrics.frequency,
+        order_metrics.cancelled_orders,
         order_metrics.gross_revenue,
         order_metrics.refunded_amount,
         order_metrics.net_revenue,
@@ -81,8 +86,10 @@ final as (
 
         -- behaviour
         coalesce(frequency, 0) > 0 as has_purchases,
+        {{ 'coalesce(frequency, 0) > 0' if has_orders_input() else 'true' }} as is_clustered,
         coalesce(total_orders, 0) as total_orders,
         coalesce(frequency, 0) as frequency,
+        coalesce(cancelled_orders, 0) as cancelled_orders,
         coalesce(net_revenue, 0) as monetary,
         coalesce(gross_revenue, 0) as gross_revenue,
         coalesce(refunded_amount, 0) as refunded_amount,

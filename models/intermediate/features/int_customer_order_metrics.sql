@@ -5,10 +5,13 @@
     reconciliation), not in any metric. Without the var every accepted line is
     in the window, since as_of_date is then the latest accepted order date.
       frequency        distinct purchase orders
+      cancelled_orders orders whose every line is cancelled (var
+                       cancel_statuses): neither revenue nor returns
       gross_revenue    sum of purchase lines
-      refunded_amount  sum of negative lines (money paid back)
+      refunded_amount  sum of negative return lines (money paid back)
       net_revenue      gross minus refunds, never below 0 (the monetary value)
-      return_rate      orders with a return line / all orders
+      return_rate      orders with a return line / orders with a purchase or
+                       a return line (cancelled orders count in neither)
       cadence          mean days between first and last purchase, per gap
     Lines are grouped by the integer customer_key, not the text id: a third
     cheaper at 20M lines; the id is joined back per customer.
@@ -34,8 +37,9 @@ orders as (
         min({{ in_as_of_window('order_date') }}) as order_date,
         max({{ in_as_of_window('case when is_purchase_line then 1 else 0 end', '0') }}) as has_purchase,
         max({{ in_as_of_window('case when is_return_line then 1 else 0 end', '0') }}) as has_return,
+        max({{ in_as_of_window('case when is_cancelled_line then 0 else 1 end', '0') }}) as has_uncancelled_line,
         sum({{ in_as_of_window('case when is_purchase_line then amount else 0 end', '0') }}) as purchase_amount,
-        sum({{ in_as_of_window('case when amount < 0 then -amount else 0 end', '0') }}) as refunded_amount,
+        sum({{ in_as_of_window('case when is_return_line and amount < 0 then -amount else 0 end', '0') }}) as refunded_amount,
         sum({{ in_as_of_window('case when is_purchase_line then quantity else 0 end', '0') }}) as units
     from order_lines
     group by customer_key, order_id
@@ -52,6 +56,9 @@ per_customer as (
         sum(case when order_date is not null then 1 else 0 end) as total_orders,
         sum(has_purchase) as frequency,
         sum(has_return) as orders_with_returns,
+        sum(case when has_purchase = 1 or has_return = 1 then 1 else 0 end) as completed_orders,
+        sum(case when order_date is not null and has_uncancelled_line = 0 then 1 else 0 end)
+            as cancelled_orders,
         -- Sums of money are rounded: parallel float sums can differ in the last
         -- bit between runs, and a rerun must give identical marts.
         round(sum(purchase_amount), 6) as gross_revenue,
@@ -79,6 +86,7 @@ select
     total_orders,
     frequency,
     orders_with_returns,
+    cancelled_orders,
     units_purchased,
     gross_revenue,
     refunded_amount,
@@ -91,8 +99,8 @@ select
         else 0
     end as avg_order_value,
     case
-        when total_orders > 0
-            then cast(orders_with_returns as {{ dbt.type_float() }}) / total_orders
+        when completed_orders > 0
+            then cast(orders_with_returns as {{ dbt.type_float() }}) / completed_orders
         else 0
     end as return_rate,
     first_order_date,

@@ -23,7 +23,7 @@ customers as (
     inner join {{ ref('int_customers_cleaned') }} as customers
         on assignments.customer_id = customers.customer_id
     -- DBSCAN's noise (segment 0) is no group whose habits say what to offer.
-    where assignments.segment_id <> 0
+    where assignments.segment_id > 0
 
 ),
 

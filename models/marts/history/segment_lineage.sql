@@ -45,7 +45,10 @@ select
     cast(numbering.cluster_index as integer) as cluster_index,
     cast(coalesce(
         matching.lineage_status,
-        case when profiles.segment_id = 0 then 'noise' end
+        case
+            when profiles.segment_id = 0 then 'noise'
+            when profiles.segment_id = {{ no_purchase_segment_id() }} then 'no_purchase'
+        end
     ) as {{ dbt.type_string() }}) as lineage_status,
     cast((select max(run_id) from previous_run) as integer) as previous_run_id,
     cast(matching.previous_segment_id as integer) as previous_segment_id,

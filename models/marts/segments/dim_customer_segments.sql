@@ -2,6 +2,9 @@
     One row per accepted customer: the segment of the primary method (var
     primary_method, default kmeans), its name, how far the customer sits from
     the segment's centre, and the customer's features in business units.
+    Customers who are not clustered (with orders, those without a completed
+    purchase) are the No Purchase Yet segment: no_purchase_segment_id(), no
+    centre, no distance.
 -#}
 
 with
@@ -29,19 +32,37 @@ as_of as (
 
     select as_of_date from {{ ref('int_as_of_date') }}
 
+),
+
+segments as (
+
+    select
+        features.customer_id,
+        case
+            when features.is_clustered then assignments.cluster_id
+            else {{ no_purchase_segment_id() }}
+        end as segment_id,
+        case
+            when features.is_clustered then assignments.method
+            else 'no_purchase'
+        end as segment_method
+    from features
+    left join assignments on features.customer_id = assignments.customer_id
+
 )
 
 select
     -- ids
     cast(features.customer_id as {{ dbt.type_string() }}) as customer_id,
-    cast(assignments.cluster_id as integer) as segment_id,
+    cast(segments.segment_id as integer) as segment_id,
     cast(names.segment_name as {{ dbt.type_string() }}) as segment_name,
-    cast(assignments.method as {{ dbt.type_string() }}) as segment_method,
+    cast(segments.segment_method as {{ dbt.type_string() }}) as segment_method,
     cast(assignments.distance_to_centroid as double) as distance_to_centroid,
 
     -- behaviour
     cast(features.has_purchases as boolean) as has_purchases,
     cast(features.total_orders as integer) as total_orders,
+    cast(features.cancelled_orders as integer) as cancelled_orders,
     cast(features.frequency as integer) as frequency,
     cast(round(features.monetary, 2) as double) as monetary,
     cast(round(features.gross_revenue, 2) as double) as gross_revenue,
@@ -65,6 +86,7 @@ select
     cast(features.last_purchase_date as date) as last_purchase_date,
     cast(as_of.as_of_date as date) as as_of_date
 from features
-inner join assignments on features.customer_id = assignments.customer_id
-left join names on assignments.cluster_id = names.segment_id
+inner join segments on features.customer_id = segments.customer_id
+left join assignments on features.customer_id = assignments.customer_id
+left join names on segments.segment_id = names.segment_id
 cross join as_of
