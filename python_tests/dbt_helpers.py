@@ -335,6 +335,21 @@ def case_set_aside_quantities(input_dir: Path) -> tuple[dict, dict]:
     }
 
 
+REALISTIC_CUSTOMERS = 6000
+
+
+def case_realistic_shop(input_dir: Path) -> tuple[dict, dict]:
+    """A shop like a real export, with no planted groups: most customers buy
+    once, spend is heavy-tailed, orders get cancelled and returned, some sign
+    up and never buy (segmentation.realistic_shop)."""
+    from segmentation.realistic_shop import generate_realistic_shop
+
+    customers, orders = generate_realistic_shop(REALISTIC_CUSTOMERS, random_state=11)
+    write_table(customers, input_dir / "customers.csv", file_format="csv")
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {}
+
+
 def case_demo(input_dir: Path) -> tuple[dict, dict]:
     """The demo seeds, no vars at all."""
     return {}, {}
@@ -673,6 +688,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "history_planted": case_history_planted,
     "score_planted_customers": case_score_planted_customers,
     "fail_score_after_interrupted_fit": case_fail_score_after_interrupted_fit,
+    "realistic_shop": case_realistic_shop,
     "planted_customers": case_planted_customers,
     "planted_company": case_planted_company,
     "planted_company_hierarchical": case_planted_company_hierarchical,

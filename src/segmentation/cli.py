@@ -2,6 +2,7 @@
 
     segmentation report --db segmentation.duckdb --out report.html
     segmentation export-hyper --db segmentation.duckdb --out exports/segmentation.hyper
+    segmentation quality --db segmentation.duckdb --out segment-quality.md
 
 Each subcommand reads the marts from the DuckDB file read-only, so it never
 takes the write lock a running build needs.
@@ -33,6 +34,13 @@ def _export_hyper(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quality(args: argparse.Namespace) -> int:
+    from segmentation.quality import write_segment_quality
+
+    write_segment_quality(Path(args.db), Path(args.out), title=args.title)
+    return 0
+
+
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -59,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help=".hyper file to write")
     hyper.add_argument("--quiet", action="store_true", help="no progress lines")
     hyper.set_defaults(handler=_export_hyper)
+
+    quality = commands.add_parser(
+        "quality", help="write a Markdown page: how k was chosen, each segment and the "
+        "member checks its name passed, RFM shares, the at-risk list")
+    quality.add_argument("--db", default=DEFAULT_DB,
+                         help="DuckDB file written by dbt build (default: %(default)s)")
+    quality.add_argument("--out", default="segment-quality.md", help="Markdown file to write")
+    quality.add_argument("--title", default="Segment quality", help="page title")
+    quality.set_defaults(handler=_quality)
     return parser
 
 

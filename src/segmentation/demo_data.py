@@ -826,16 +826,28 @@ def write_company(
     prefix: str = "",
     mean_order_lines: float = 12.0,
     random_state: int = 42,
+    shape: str = "personas",
 ) -> dict[str, dict[str, str | int]]:
     """Generate a company and write ``{prefix}customers.{ext}`` and
     ``{prefix}orders.{ext}`` into out_dir (created if missing).
 
-    Returns {"customers": {"path": str, "rows": int}, "orders": {...}}.
+    shape "personas" writes ``generate_company``; "realistic" writes
+    ``realistic_shop.generate_realistic_shop`` (no planted segments; it
+    ignores mean_order_lines). Returns {"customers": {"path": str, "rows":
+    int}, "orders": {...}}.
     """
     if file_format not in ("csv", "parquet"):
         raise ValueError(f"file_format must be 'csv' or 'parquet', got {file_format!r}")
-    customers, orders = generate_company(
-        n_customers, mean_order_lines=mean_order_lines, random_state=random_state)
+    if shape == "personas":
+        customers, orders = generate_company(
+            n_customers, mean_order_lines=mean_order_lines, random_state=random_state)
+    elif shape == "realistic":
+        # Imported here: realistic_shop imports this module.
+        from segmentation.realistic_shop import generate_realistic_shop
+
+        customers, orders = generate_realistic_shop(n_customers, random_state=random_state)
+    else:
+        raise ValueError(f"shape must be 'personas' or 'realistic', got {shape!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, str | int]] = {}
@@ -857,10 +869,12 @@ def main(argv: list[str] | None = None) -> int:
                         default="csv")
     parser.add_argument("--mean-order-lines", type=float, default=12.0)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--shape", choices=("personas", "realistic"), default="personas",
+                        help="planted personas, or a realistic shop without planted segments")
     args = parser.parse_args(argv)
     written = write_company(args.out, args.customers, file_format=args.file_format,
                             prefix=args.prefix, mean_order_lines=args.mean_order_lines,
-                            random_state=args.seed)
+                            random_state=args.seed, shape=args.shape)
     for name, info in written.items():
         print(f"wrote {info['path']} ({info['rows']} {name} rows)")
     return 0
