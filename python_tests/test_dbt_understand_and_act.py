@@ -136,12 +136,18 @@ def test_customers_at_risk_are_overdue_and_valuable(build_demo_a):
     at_risk = build_demo_a.table("customers_at_risk").sort_values("risk_rank")
     assert len(at_risk) > 0
     assert (at_risk["recency_days"] > 2 * at_risk["usual_gap_days"] - 1e-9).all()
+    assert (at_risk["tenure_days"] >= 90).all()
     assert at_risk["revenue_at_stake_per_year"].is_monotonic_decreasing
+    # Never more than a year at the customer's historical rate, nor than lifetime revenue.
+    per_year = at_risk["monetary"] / np.maximum(at_risk["tenure_days"] / 365.25, 1)
+    assert np.allclose(at_risk["revenue_at_stake_per_year"], per_year, atol=0.005)
+    assert (at_risk["revenue_at_stake_per_year"] <= at_risk["monetary"]).all()
     rfm = build_demo_a.table("customer_rfm").set_index("customer_id")
     assert (rfm.loc[at_risk["customer_id"], "monetary_score"] >= 4).all()
     # Nobody who qualifies is missing.
     dim = build_demo_a.table("dim_customer_segments").set_index("customer_id")
     qualifies = dim[(dim["frequency"] >= 2) & (dim["purchase_cadence_days"] > 0)
+                    & (dim["tenure_days"] >= 90)
                     & (dim["recency_days"] > 2 * dim["purchase_cadence_days"])]
     qualifies = qualifies[rfm.loc[qualifies.index, "monetary_score"] >= 4]
     assert set(qualifies.index) == set(at_risk["customer_id"])
