@@ -114,13 +114,21 @@ def test_every_segment_and_customer_is_covered(request, case):
 def test_rfm_scores_are_balanced_quintiles_on_the_demo(build_demo_a):
     require_success(build_demo_a)
     rfm = build_demo_a.table("customer_rfm")
-    shares = rfm["recency_score"].value_counts(normalize=True)
+    buyers = rfm[rfm["has_purchases"]]
+    shares = buyers["recency_score"].value_counts(normalize=True)
     assert sorted(shares.index) == [1, 2, 3, 4, 5]
     assert shares.between(0.15, 0.25).all(), shares  # recency has few ties
+    non_buyers = rfm[~rfm["has_purchases"]]
+    assert (non_buyers["rfm_segment"] == "No Purchase Yet").all()
+    assert (non_buyers[["recency_score", "frequency_score", "monetary_score"]] == 0).all().all()
     standard = {"Champions", "Loyal Customers", "Potential Loyalists", "New Customers",
                 "Promising", "Need Attention", "About to Sleep", "At Risk",
-                "Can't Lose Them", "Hibernating", "Lost"}
+                "Can't Lose Them", "Hibernating", "Lost", "No Purchase Yet"}
     assert set(rfm["rfm_segment"]) <= standard
+    # Equal values, equal scores.
+    for value, score in [("recency_days", "recency_score"), ("frequency", "frequency_score"),
+                         ("monetary", "monetary_score")]:
+        assert (buyers.groupby(value)[score].nunique() == 1).all(), score
 
 
 def test_customers_at_risk_are_overdue_and_valuable(build_demo_a):
@@ -128,12 +136,18 @@ def test_customers_at_risk_are_overdue_and_valuable(build_demo_a):
     at_risk = build_demo_a.table("customers_at_risk").sort_values("risk_rank")
     assert len(at_risk) > 0
     assert (at_risk["recency_days"] > 2 * at_risk["usual_gap_days"] - 1e-9).all()
+    assert (at_risk["tenure_days"] >= 90).all()
     assert at_risk["revenue_at_stake_per_year"].is_monotonic_decreasing
+    # Never more than a year at the customer's historical rate, nor than lifetime revenue.
+    per_year = at_risk["monetary"] / np.maximum(at_risk["tenure_days"] / 365.25, 1)
+    assert np.allclose(at_risk["revenue_at_stake_per_year"], per_year, atol=0.005)
+    assert (at_risk["revenue_at_stake_per_year"] <= at_risk["monetary"]).all()
     rfm = build_demo_a.table("customer_rfm").set_index("customer_id")
     assert (rfm.loc[at_risk["customer_id"], "monetary_score"] >= 4).all()
     # Nobody who qualifies is missing.
     dim = build_demo_a.table("dim_customer_segments").set_index("customer_id")
     qualifies = dim[(dim["frequency"] >= 2) & (dim["purchase_cadence_days"] > 0)
+                    & (dim["tenure_days"] >= 90)
                     & (dim["recency_days"] > 2 * dim["purchase_cadence_days"])]
     qualifies = qualifies[rfm.loc[qualifies.index, "monetary_score"] >= 4]
     assert set(qualifies.index) == set(at_risk["customer_id"])

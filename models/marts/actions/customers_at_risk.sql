@@ -1,17 +1,25 @@
 {#-
-    Retention list: valuable customers whose time since their last purchase
-    has grown well past their own usual gap between orders, most revenue at
-    stake first. A customer is listed when
-      - they have at least two purchases (so a usual gap exists),
+    Retention list: valuable customers with a purchase rhythm who are overdue
+    against it, most revenue at stake first. A customer is listed when
+      - they have at least two purchases (so a usual gap exists) and have been
+        a customer at least var('at_risk_min_tenure_days') (default 90) days,
+        so the gap is a rhythm rather than two orders in one week,
       - their RFM monetary score is at least var('at_risk_min_monetary_score')
-        (default 4: the top two fifths by revenue), and
-      - recency_days > var('at_risk_gap_multiple') (default 2) x their mean
-        days between purchases.
-    Revenue at stake is what the customer has been worth per year:
-    net revenue / tenure in years (at least one month of tenure).
+        (default 4: the top two fifths of buyers by net revenue), and
+      - their days since the last purchase exceed var('at_risk_gap_multiple')
+        (default 2) x their mean days between purchases, and never fall
+        within one usual gap, whatever the var says.
+    Revenue at stake is the customer's net revenue per year of tenure, with
+    tenure counted as at least one year:
+        monetary / greatest(tenure_days / 365.25, 1)
+    It is what they have been worth per year on average, so it is never more
+    than their lifetime net revenue, nor than a year at their historical
+    rate; a customer younger than a year is credited with what they spent so
+    far, not with an extrapolation of a few weeks.
 -#}
 {%- set gap_multiple = var('at_risk_gap_multiple', 2) | float %}
 {%- set min_monetary_score = var('at_risk_min_monetary_score', 4) | int %}
+{%- set min_tenure_days = var('at_risk_min_tenure_days', 90) | int %}
 
 with
 
@@ -41,15 +49,16 @@ candidates as (
         customers.frequency,
         customers.monetary,
         customers.tenure_days,
-        customers.monetary * 365.25
-            / (case when customers.tenure_days > 30 then customers.tenure_days else 30 end)
+        customers.monetary / greatest(customers.tenure_days / 365.25, 1)
             as revenue_at_stake_per_year
     from customers
     inner join rfm on customers.customer_id = rfm.customer_id
     where customers.frequency >= 2
+        and customers.tenure_days >= {{ min_tenure_days }}
         and customers.purchase_cadence_days > 0
         and rfm.monetary_score >= {{ min_monetary_score }}
         and customers.recency_days > {{ gap_multiple }} * customers.purchase_cadence_days
+        and customers.recency_days > customers.purchase_cadence_days
 
 )
 

@@ -1,8 +1,10 @@
 {#-
     The marketer's standard RFM segmentation, one row per accepted customer:
-    the scores and named segment of int_customer_rfm_scores (quintiles of
-    rank, 5 best; segment from the editable seed rfm_segment_map) beside the
-    customer's cluster segment, so RFM and clusters can be read together.
+    the scores and named segment of int_customer_rfm_scores (1-5, 5 best,
+    ranked among buyers; 0 and 'No Purchase Yet' without a purchase; 'New
+    Customers' by first purchase date; else the editable seed
+    rfm_segment_map) beside the customer's cluster segment, so RFM and
+    clusters can be read together.
 -#}
 with
 
