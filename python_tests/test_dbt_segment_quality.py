@@ -202,3 +202,16 @@ def test_recent_first_purchases_are_new_customers(build):
     assert (rfm.loc[recent, "rfm_segment"] == "New Customers").all()
     no_purchase = rfm["first_purchase_date"].isna()
     assert (rfm.loc[no_purchase, "rfm_segment"] == "No Purchase Yet").all()
+
+
+def test_at_risk_high_value_fires_where_valuable_customers_are_overdue(build, customers):
+    # The playbook's top-priority archetype never fired on three real exports.
+    as_of = pd.to_datetime(customers["as_of_date"].iloc[0]).date()
+    clustered = customers[customers["segment_id"] > 0]
+    archetypes = build.query("select segment_id, archetype from segment_recommendations")
+    at_risk = archetypes.loc[archetypes["archetype"] == "at_risk_high_value", "segment_id"]
+    assert len(at_risk) >= 1, archetypes
+    for segment_id in at_risk:
+        members = clustered[clustered["segment_id"] == segment_id]
+        assert member_claim_holds(members, clustered, "monetary", "high", as_of)[0]
+        assert member_claim_holds(members, clustered, "recency_days", "high", as_of)[0]
