@@ -436,8 +436,9 @@ def _rfm(marts: _Marts) -> Section | None:
     if not marts.has("customer_rfm"):
         return None
     section = Section("rfm", "RFM",
-                      "Recency and frequency quintile scores (5 = best) and the standard RFM "
-                      "segments, against the clusters.")
+                      "Recency scores (quintiles of buyers, 5 = best) against frequency "
+                      "scores (1 = bought once, 2-5 = quartiles of repeat buyers), and the "
+                      "standard RFM segments against the clusters.")
     grid = marts.frame(
         "select recency_score, frequency_score, count(*) as customers, "
         "avg(monetary) as mean_monetary from customer_rfm where has_purchases "
