@@ -167,6 +167,10 @@ class TestElbowSharpness:
     def test_nothing_gained_after_k_is_infinitely_sharp(self):
         assert elbow_sharpness(np.array([1, 2, 3]), np.array([10.0, 1, 1]), 2) == np.inf
 
+    def test_inertia_rising_after_k_is_no_elbow(self):
+        # A worse local optimum at k + 1 must not pass for a perfect bend.
+        assert np.isnan(elbow_sharpness(np.array([1, 2, 3]), np.array([10.0, 5, 6]), 2))
+
 
 def gradual(ks=range(2, 11)) -> pd.DataFrame:
     """A continuum, as real customer data: inertia falls steadily, and the three

@@ -149,3 +149,13 @@
     -#}
     cast('{{ modules.datetime.date.today().isoformat() }}' as date)
 {%- endmacro %}
+
+
+{% macro contains_word(text, word) %}
+    {#-
+        True when `word` (an expression) occurs in `text` as a whole word or
+        phrase, i.e. between spaces or the ends: "New" is in "New Regulars",
+        not in "Newcomers". False when `word` is null.
+    -#}
+    coalesce({{ dbt.position(dbt.concat(["' '", word, "' '"]), dbt.concat(["' '", text, "' '"])) }} > 0, false)
+{%- endmacro %}

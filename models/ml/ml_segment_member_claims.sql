@@ -15,8 +15,8 @@
                         newer than the rest;
       recency_days high the member is overdue ("Lapsed"): days since their
                         last purchase above var at_risk_gap_multiple times
-                        their usual gap, for one-time buyers the median gap
-                        of repeat buyers;
+                        their usual gap, for one-time buyers (and gaps of
+                        0 days) the median gap of repeat buyers;
       frequency low     the member bought once ("One-Off Buyers",
                         "Occasional").
 -#}
@@ -51,7 +51,8 @@ as_of as (
 population as (
 
     select
-        {{ quantile('case when frequency >= 2 then purchase_cadence_days end', 0.5) }}
+        -- Gaps of 0 days (two orders on one day) are no rhythm.
+        {{ quantile('case when frequency >= 2 and purchase_cadence_days > 0 then purchase_cadence_days end', 0.5) }}
             as median_repeat_gap
         {%- for name in numeric_inputs %},
         {{ quantile(name, 0.5) }} as median_{{ name }}
@@ -69,11 +70,13 @@ member_facts as (
         members.frequency <= 1 as is_one_off,
         members.recency_days > {{ gap_multiple }} * (
             case
-                when members.frequency >= 2 then members.purchase_cadence_days
+                when members.frequency >= 2 and members.purchase_cadence_days > 0
+                    then members.purchase_cadence_days
                 else population.median_repeat_gap
             end
         ) as is_overdue
         {%- for name in numeric_inputs %},
+        members.{{ name }} as value_{{ name }},
         members.{{ name }} > population.median_{{ name }} as above_{{ name }},
         members.{{ name }} < population.median_{{ name }} as below_{{ name }}
         {%- endfor %}
@@ -93,6 +96,7 @@ shares as (
         avg(case when is_one_off then 1.0 else 0.0 end) as share_one_off,
         avg(case when is_overdue then 1.0 when is_overdue is not null then 0.0 end) as share_overdue
         {%- for name in numeric_inputs %},
+        {{ quantile('value_' ~ name, 0.5) }} as segment_median_{{ name }},
         avg(case when above_{{ name }} then 1.0 when above_{{ name }} is not null then 0.0 end)
             as share_above_{{ name }},
         avg(case when below_{{ name }} then 1.0 when below_{{ name }} is not null then 0.0 end)
@@ -127,6 +131,7 @@ claims as (
         'high' as direction,
         '{{ high_claim.text }}' as claim,
         shares.{{ high_claim.share }} as member_share,
+        shares.segment_median_{{ name }} as segment_median,
         population.median_{{ name }} as population_median
     from shares
     cross join population
@@ -139,6 +144,7 @@ claims as (
         'low' as direction,
         '{{ low_claim.text }}' as claim,
         shares.{{ low_claim.share }} as member_share,
+        shares.segment_median_{{ name }} as segment_median,
         population.median_{{ name }} as population_median
     from shares
     cross join population
@@ -150,6 +156,7 @@ claims as (
         cast(null as {{ dbt.type_string() }}) as direction,
         cast(null as {{ dbt.type_string() }}) as claim,
         cast(null as {{ dbt.type_float() }}) as member_share,
+        cast(null as {{ dbt.type_float() }}) as segment_median,
         cast(null as {{ dbt.type_float() }}) as population_median
     where 1 = 0
     {%- endfor %}
@@ -162,6 +169,7 @@ select
     direction,
     claim,
     round(member_share, 6) as member_share,
+    round(segment_median, 6) as segment_median,
     round(population_median, 6) as population_median,
     coalesce(member_share > 0.5, false) as holds
 from claims

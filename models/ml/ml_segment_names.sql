@@ -17,15 +17,18 @@
         segment_name_override, when set, replaces the generated name of every
         segment of that archetype (ml_segment_archetypes);
       - a segment that continues one of the previous run keeps its name
-        (ml_segment_matching);
+        (ml_segment_matching) while every word of it is still true of the
+        members and it carries no number;
       - the No Purchase Yet group (no_purchase_segment_id()) and DBSCAN's
         noise have fixed names.
     Two segments that would share a name are told apart by what
     distinguishes the second from the first (a kept name, else the lower
     segment_id, keeps the plain name): the feature on which their centres
-    differ most, as that feature's adjective when its claim holds for the
-    second segment's members ("Lapsed Big Spenders"), else as a comparison
-    ("Big Spenders (less recent)"). Names still alike after that add their
+    differ most (among features where the members' medians differ the same
+    way), as that feature's adjective when its claim holds for the second
+    segment's members and its name does not already speak of the feature
+    ("Lapsed Big Spenders"), else as a comparison ("Big Spenders (less
+    recent)"). Names still alike after that add their
     second-largest difference; the primary_key test on segment_name fails the
     build if any remain.
     The description lists the top three drivers in plain words.
@@ -130,13 +133,43 @@ name_overrides as (
 ),
 
 -- A segment that continues one of the previous run (ml_segment_matching)
--- keeps its name, so dashboards and campaigns do not see it renamed.
-continued_names as (
+-- keeps its name, so dashboards and campaigns do not see it renamed, while
+-- the name is still true: no word of it whose claim now fails for the
+-- members ("New" customers a year later), and no number (names of older
+-- versions of this project).
+previous_names as (
 
     select stable_segment_id as segment_id, previous_segment_name
     from {{ ref('ml_segment_matching') }}
     where lineage_status = 'continued'
         and previous_segment_name is not null
+
+),
+
+untrue_previous_names as (
+
+    select distinct previous_names.segment_id
+    from previous_names
+    inner join claims on previous_names.segment_id = claims.segment_id
+    inner join phrases
+        on claims.feature_name = phrases.feature_name
+        and claims.direction = phrases.direction
+    where not claims.holds
+        and (
+            {{ contains_word('previous_names.previous_segment_name', 'phrases.adjective') }}
+            or {{ contains_word('previous_names.previous_segment_name', 'phrases.noun') }}
+        )
+
+),
+
+continued_names as (
+
+    select previous_names.segment_id, previous_names.previous_segment_name
+    from previous_names
+    left join untrue_previous_names
+        on previous_names.segment_id = untrue_previous_names.segment_id
+    where untrue_previous_names.segment_id is null
+        and not ({{ dbt.right('previous_names.previous_segment_name', '1') }} between '0' and '9')
 
 ),
 
@@ -176,7 +209,7 @@ base_names as (
                                     "coalesce(" ~ dbt.concat(["'; they '", 'descriptions.driver_phrases']) ~ ", '')",
                                     "'.'"]) }}
             when descriptions.driver_phrases is null
-                then 'Customers close to the average on every feature.'
+                then 'No feature sets most of these customers apart from the rest.'
             else {{ dbt.concat(["'Customers who '", 'descriptions.driver_phrases', "'.'"]) }}
         end as segment_description,
         coalesce(
@@ -227,16 +260,27 @@ followers as (
 
 ),
 
+medians as (
+
+    -- Members' medians in business units, one per segment and feature.
+    select segment_id, feature_name, segment_median
+    from claims
+    where direction = 'high'
+
+),
+
 differences as (
 
     -- How each follower's centre differs from its leader's, per feature,
-    -- largest first.
+    -- largest first; only where the members' medians differ the same way,
+    -- so that "(higher spend)" is true of the typical member, not only of
+    -- the mean in model units.
     select
         followers.segment_id,
         followers.base_name,
         own.feature_name,
         case
-            when own.standardized_difference >= leader.standardized_difference then 'high'
+            when own.standardized_difference > leader.standardized_difference then 'high'
             else 'low'
         end as direction,
         row_number() over (
@@ -249,6 +293,28 @@ differences as (
     inner join deviations as leader
         on followers.leader_id = leader.segment_id
         and own.feature_name = leader.feature_name
+    inner join medians as own_median
+        on followers.segment_id = own_median.segment_id
+        and own.feature_name = own_median.feature_name
+    inner join medians as leader_median
+        on followers.leader_id = leader_median.segment_id
+        and own.feature_name = leader_median.feature_name
+    where (own.standardized_difference > leader.standardized_difference
+            and own_median.segment_median > leader_median.segment_median)
+        or (own.standardized_difference < leader.standardized_difference
+            and own_median.segment_median < leader_median.segment_median)
+
+),
+
+named_features as (
+
+    -- Features a follower's name already speaks of, either way: a second
+    -- word on the same feature could contradict the first ("Lapsed Active").
+    select distinct followers.segment_id, phrases.feature_name
+    from followers
+    cross join phrases
+    where {{ contains_word('followers.base_name', 'phrases.adjective') }}
+        or {{ contains_word('followers.base_name', 'phrases.noun') }}
 
 ),
 
@@ -259,11 +325,11 @@ qualifiers as (
         differences.difference_rank,
         phrases.comparison,
         -- The adjective only when it is true of the follower's own members
-        -- and not already in its name.
+        -- and its name does not already speak of the feature.
         case
             when claims.holds
                 and phrases.adjective is not null
-                and {{ dbt.position('phrases.adjective', 'differences.base_name') }} = 0
+                and named_features.feature_name is null
                 then phrases.adjective
         end as adjective
     from differences
@@ -274,6 +340,9 @@ qualifiers as (
         on differences.segment_id = claims.segment_id
         and differences.feature_name = claims.feature_name
         and differences.direction = claims.direction
+    left join named_features
+        on differences.segment_id = named_features.segment_id
+        and differences.feature_name = named_features.feature_name
     where differences.difference_rank <= 2
 
 ),

@@ -72,8 +72,10 @@ def elbow_sharpness(ks: np.ndarray, inertias: np.ndarray, k: int) -> float:
     """How sharply inertia bends at ``k``: the relative drop from k - 1 to k
     divided by the relative drop from k to k + 1.
 
-    NaN when k - 1 or k + 1 is not on the curve; infinite when nothing is
-    gained after k (the data has exactly k distinct profiles).
+    NaN when k - 1 or k + 1 is not on the curve, or when inertia rises
+    after k (a fit stuck in a worse local optimum says nothing about a bend);
+    infinite when nothing at all is gained after k (the data has exactly k
+    distinct profiles).
     """
     curve = dict(zip(np.asarray(ks, dtype=int).tolist(),
                      np.asarray(inertias, dtype=float).tolist(), strict=True))
@@ -81,8 +83,10 @@ def elbow_sharpness(ks: np.ndarray, inertias: np.ndarray, k: int) -> float:
         return float("nan")
     into = (curve[k - 1] - curve[k]) / curve[k - 1]
     out_of = (curve[k] - curve[k + 1]) / curve[k] if curve[k] > 0 else 0.0
-    if out_of <= 0:
-        return float("inf") if into > 0 else float("nan")
+    if out_of < 0 or into <= 0:
+        return float("nan")
+    if out_of == 0:
+        return float("inf")
     return float(into / out_of)
 
 

@@ -63,9 +63,10 @@ def kmeans_models(
     per feature, in the table's standardized units), ``cluster_size`` (fit
     rows in the cluster) and the k-level diagnostics repeated on each row:
     ``inertia``, ``silhouette``, ``calinski_harabasz``, ``davies_bouldin``,
-    ``elbow_sharpness`` (how sharply inertia bends at k), ``stability_ari``
-    and ``min_centre_distance`` (measured only for the k the granular path
-    checked, else NaN), ``is_chosen``, ``selection_rule``, ``selection_path``,
+    ``elbow_sharpness`` (how sharply inertia bends at k),
+    ``min_centre_distance`` (the two closest centroids), ``stability_ari``
+    (measured only for the k the granular path checked, else NaN),
+    ``is_chosen``, ``selection_rule``, ``selection_path``,
     ``fit_customers``. Bootstrap refits use ``n_bootstraps`` samples of
     ``bootstrap_size`` rows, as ``cluster_stability`` does. Keeping every k's
     centroids lets an analyst switch k later with a SQL-only change.
