@@ -511,6 +511,16 @@ def case_fail_published_history_runs(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir), "published_history_runs": 0}, {}
 
 
+def case_fail_no_completed_purchase(input_dir: Path) -> tuple[dict, dict]:
+    """Every order cancelled: nobody to cluster, and the message says why."""
+    customers, orders = generate_company(40, random_state=3)
+    orders = orders.set_column(orders.schema.get_field_index("status"), "status",
+                               pa.array(["cancelled"] * orders.num_rows))
+    write_table(customers, input_dir / "customers.csv", file_format="csv")
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {"orders_path": input_dir / "orders.csv"}
+
+
 def case_fail_too_few_customers(input_dir: Path) -> tuple[dict, dict]:
     customers, _ = generate_planted_customers(1, 3, random_state=0)
     write_table(customers, input_dir / "customers.csv", file_format="csv")
@@ -714,6 +724,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "local_today": case_local_today,
     "fail_csv_encoding": case_fail_csv_encoding,
     "fail_too_few_customers": case_fail_too_few_customers,
+    "fail_no_completed_purchase": case_fail_no_completed_purchase,
 }
 
 

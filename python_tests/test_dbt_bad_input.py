@@ -93,6 +93,14 @@ def test_fewer_customers_than_clusters(build_fail_too_few_customers):
                          "fewer than the 5 clusters")
 
 
+def test_no_completed_purchase_names_the_cause(build_fail_no_completed_purchase):
+    # Not "no clustering feature has any variance": the customers without a
+    # completed purchase are the No Purchase Yet group, and nobody is left.
+    build = build_fail_no_completed_purchase
+    assert_fails_cleanly(build, "Only 0 of the 40 customers have a completed purchase",
+                         str(build.info["orders_path"]), "var cancel_statuses")
+
+
 def test_explicit_feature_without_variance_is_named(build_fail_no_variance):
     assert_fails_cleanly(build_fail_no_variance, "Feature 'spending_score'", "no variance")
 

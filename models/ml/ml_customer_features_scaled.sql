@@ -9,6 +9,23 @@
 -- depends_on: {{ ref('int_orders_with_issues') }}
 {%- set inputs = model_inputs() %}
 {%- if execute %}
+    {#- Customers without a completed purchase are not clustered: too few
+        buyers is its own problem, named before any other. -#}
+    {%- set counts = run_query(
+        "select count(*), sum(case when is_clustered then 1 else 0 end) from "
+        ~ ref('int_customer_features')) %}
+    {%- set customers = counts.columns[0].values()[0] | int %}
+    {%- set clustered = (counts.columns[1].values()[0] or 0) | int %}
+    {%- set wanted = (var('n_clusters') or var('k_min')) | int %}
+    {%- if customers > 0 and clustered < [wanted, 2] | max %}
+        {{ exceptions.raise_compiler_error(
+            "Only " ~ clustered ~ " of the " ~ customers ~ " customers have a completed purchase in "
+            ~ input_description('orders') ~ (" up to as_of_date " ~ var('as_of_date') if var('as_of_date') else "")
+            ~ ", fewer than the " ~ ([wanted, 2] | max) ~ " segments asked for (var k_min / n_clusters): "
+            ~ "customers whose orders are all cancelled (var cancel_statuses) or returned "
+            ~ "(var return_statuses), or who never ordered, are the No Purchase Yet segment and "
+            ~ "are not clustered. Check the order statuses, var cancel_statuses and var as_of_date.") }}
+    {%- endif %}
     {%- if not inputs %}
         {{ exceptions.raise_compiler_error(
             "No clustering feature has any variance in " ~ input_description('customers')

@@ -37,20 +37,33 @@ def segment_quality_tables(db_path: Path) -> dict[str, pd.DataFrame]:
             where method = 'kmeans'
             order by k""")
         segments = _frame(con, """
-            with checks as (
+            with name_words as (
+                -- The phrase-book words each segment's name uses, whole words only.
+                select distinct
+                    profiles.segment_id,
+                    phrases.feature_name,
+                    phrases.direction
+                from main.segment_profiles as profiles
+                cross join main.segment_name_phrases as phrases
+                where position(' ' || phrases.adjective || ' '
+                               in ' ' || profiles.segment_name || ' ') > 0
+                    or position(' ' || phrases.noun || ' '
+                                in ' ' || profiles.segment_name || ' ') > 0
+            ),
+            checks as (
                 select
                     claims.segment_id,
                     string_agg(
                         claims.feature_name || ' ' || claims.direction || ': '
                             || cast(round(100 * claims.member_share) as integer) || '% ('
                             || claims.claim || ')',
-                        '; ' order by deviations.driver_rank) as checks_passed
+                        '; ' order by claims.feature_name, claims.direction) as checks_passed,
+                    bool_and(claims.holds) as all_hold
                 from main.ml_segment_member_claims as claims
-                inner join main.ml_segment_feature_deviations as deviations
-                    on claims.segment_id = deviations.segment_id
-                    and claims.feature_name = deviations.feature_name
-                    and claims.direction = deviations.direction
-                where claims.holds and deviations.driver_rank <= 3
+                inner join name_words
+                    on claims.segment_id = name_words.segment_id
+                    and claims.feature_name = name_words.feature_name
+                    and claims.direction = name_words.direction
                 group by claims.segment_id
             )
             select
@@ -62,7 +75,8 @@ def segment_quality_tables(db_path: Path) -> dict[str, pd.DataFrame]:
                 profiles.revenue_per_customer,
                 recommendations.archetype,
                 recommendations.action,
-                coalesce(checks.checks_passed, '') as checks_passed
+                coalesce(checks.checks_passed, '') as checks_passed,
+                coalesce(checks.all_hold, true) as all_hold
             from main.segment_profiles as profiles
             inner join main.segment_recommendations as recommendations
                 on profiles.segment_id = recommendations.segment_id
@@ -121,19 +135,23 @@ def render_markdown(tables: dict[str, pd.DataFrame], *, title: str, preamble: st
         "## Segments",
         "",
         "Each name word is used only where its claim holds for most members "
-        "(`ml_segment_member_claims`); the checks column lists the top drivers' "
-        "claims the segment passed, with the share of members they hold for.",
+        "(`ml_segment_member_claims`); the checks column lists the claim behind "
+        "every word of the name and the share of members it holds for (a kept "
+        "name of an earlier run is rechecked the same way). Comparisons in "
+        "brackets tell apart segments that would share a name; they hold for the "
+        "members' medians.",
         "",
         "| id | name | customers | share | revenue share | revenue / customer | archetype "
         "| action | checks passed |",
         "|---:|---|---:|---:|---:|---:|---|---|---|",
     ]
     for row in segments.itertuples():
+        checks = _cell(row.checks_passed) if row.all_hold else f"FAILED: {_cell(row.checks_passed)}"
         lines.append(
             f"| {row.segment_id} | {_cell(row.segment_name)} | {row.customers:,} | "
             f"{_percent(row.customer_share)} | {_percent(row.revenue_share)} | "
             f"{row.revenue_per_customer:,.2f} | {row.archetype} | {_cell(row.action)} | "
-            f"{_cell(row.checks_passed)} |")
+            f"{checks} |")
     lines += [
         "",
         "## RFM segments",
