@@ -12,7 +12,8 @@
 
 {% macro eda_feature_values(stages=('raw', 'model_input')) %}
     {#-
-        One row per customer, numeric model input and stage, as
+        One row per clustered customer (int_customer_features.is_clustered),
+        numeric model input and stage, as
         (stage, feature_name, feature_value):
           raw          business units, before imputation, capping and log
                        (null where the customer has no value)
@@ -35,6 +36,8 @@
     left join {{ ref('int_customer_category_mix') }} as category_mix
         on features.customer_id = category_mix.customer_id
     {%- endif %}
+    -- The clustering's population, as in model_input: not No Purchase Yet.
+    where features.is_clustered
     {%- endif %}
     {%- if 'model_input' in stages %}
     {%- do parts.append(1) %}
