@@ -26,7 +26,7 @@
                 "var mode is 'score', but this command would refit " ~ refitting | sort | join(', ')
                 ~ ". Score without refitting with: dbt build --selector score --vars '{mode: score}'") }}
         {%- endif -%}
-        {%- for name in ['ml_fit_run', 'ml_fit_completed', 'ml_feature_scaling', 'ml_cluster_centroids', 'segment_lineage'] -%}
+        {%- for name in ['ml_fit_run', 'ml_fit_completed', 'ml_feature_scaling', 'ml_cluster_centroids', 'ml_kmeans_k_selection', 'segment_lineage'] -%}
             {%- if adapter.get_relation(database=target.database, schema=target.schema,
                                         identifier=name) is none -%}
                 {{ exceptions.raise_compiler_error(
@@ -34,6 +34,16 @@
                     ~ " is missing from the database). Fit first: dbt build") }}
             {%- endif -%}
         {%- endfor -%}
+        {#- A model stored by an older version of this project lacks what
+            this one reads (k selection's path, the No Purchase Yet split). -#}
+        {%- set stored_columns = adapter.get_columns_in_relation(adapter.get_relation(
+            database=target.database, schema=target.schema, identifier='ml_kmeans_k_selection'))
+            | map(attribute='name') | list -%}
+        {%- if 'selection_path' not in stored_columns -%}
+            {{ exceptions.raise_compiler_error(
+                "var mode is 'score', but the stored model was fitted by an older version of this "
+                ~ "project (ml_kmeans_k_selection has no selection_path). Refit once: dbt build") }}
+        {%- endif -%}
         {%- set fit = run_query("select primary_method, run_id from "
             ~ adapter.get_relation(database=target.database, schema=target.schema,
                                    identifier='ml_fit_run')) -%}
