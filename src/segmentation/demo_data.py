@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -264,23 +265,23 @@ def _order_lines(
     rng: np.random.Generator,
     order_value: np.ndarray,
     order_returned: np.ndarray,
-    order_group: np.ndarray,
-    category_probs: np.ndarray,
+    line_categories: Callable[[np.ndarray], np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split each order into 1-3 lines.
 
     order_value: (n_orders,) float, order value in currency. order_returned:
-    (n_orders,) bool. order_group: (n_orders,) int codes into the rows of
-    category_probs, (n_groups, len(CATEGORIES)). Returns (line_order int32
-    index into orders, category int8 codes into CATEGORIES, quantity int32 >= 1,
-    amount float64 in cents precision, negative on returned orders), each
-    (n_lines,). Lines of one order sum to its value up to rounding.
+    (n_orders,) bool. line_categories(line_order) draws each line's category
+    (int8 codes into CATEGORIES) from the (n_lines,) order index of the lines,
+    with the same rng. Returns (line_order int32 index into orders, category
+    int8 codes, quantity int32 >= 1, amount float64 in cents precision,
+    negative on returned orders), each (n_lines,). Lines of one order sum to
+    its value up to rounding.
     """
     n_orders = order_value.shape[0]
     lines = rng.choice(np.arange(1, 4), size=n_orders, p=_LINES_PER_ORDER)
     line_order = np.repeat(np.arange(n_orders, dtype=np.int32), lines)
     n_lines = line_order.shape[0]
-    category = _draw_categorical(rng, category_probs, order_group[line_order])
+    category = line_categories(line_order)
     quantity = (1 + rng.poisson(_QUANTITY_EXTRA_MEAN, n_lines)).astype(np.int32)
     weight = rng.gamma(2.0, size=n_lines) * _CATEGORY_PRICE[category] * quantity
     order_weight = np.bincount(line_order, weights=weight, minlength=n_orders)
@@ -422,8 +423,10 @@ def generate_company_with_personas(
     order_value = (np.array([p.order_value for p in _PERSONAS])[order_persona]
                    * customer_factor[order_customer]
                    * rng.lognormal(0.0, 0.45, order_customer.shape[0]))
-    lines = _order_lines(rng, order_value, order_status == _RETURNED, order_persona,
-                         np.array([p.category_probs for p in _PERSONAS]))
+    persona_categories = np.array([p.category_probs for p in _PERSONAS])
+    lines = _order_lines(
+        rng, order_value, order_status == _RETURNED,
+        lambda line_order: _draw_categorical(rng, persona_categories, order_persona[line_order]))
 
     customers = _customers_table(customer_ids, start, signup_day, demo)
     orders = _orders_table(start, customer_ids, order_customer, order_day, order_status, lines)
@@ -601,7 +604,10 @@ def generate_planted_company(
                              (1 - _FAVOURITE_SHARE) / (len(CATEGORIES) - 1))
     for group, favourite in enumerate(PLANTED_FAVOURITE_CATEGORIES):
         category_probs[group, CATEGORIES.index(favourite)] = _FAVOURITE_SHARE
-    lines = _order_lines(rng, order_value, returned, labels[order_customer], category_probs)
+    order_group = labels[order_customer]
+    lines = _order_lines(
+        rng, order_value, returned,
+        lambda line_order: _draw_categorical(rng, category_probs, order_group[line_order]))
 
     customers = _customers_table(customer_ids, start, signup_day, demo)
     orders = _orders_table(start, customer_ids, order_customer, order_day, order_status, lines)

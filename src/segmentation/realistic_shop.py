@@ -40,11 +40,8 @@ import numpy as np
 import pyarrow as pa
 
 from segmentation.demo_data import (
-    _CATEGORY_PRICE,
     _COUNTRY_SHARES,
     _GENDER_SHARES,
-    _LINES_PER_ORDER,
-    _QUANTITY_EXTRA_MEAN,
     CATEGORIES,
     COUNTRIES,
     GENDERS,
@@ -54,6 +51,7 @@ from segmentation.demo_data import (
     _date_array,
     _fixed_width_ids,
     _id_width,
+    _order_lines,
     _orders_table,
 )
 
@@ -234,36 +232,6 @@ def _category_codes(
     return np.minimum(codes, len(CATEGORIES) - 1).astype(np.int8)
 
 
-def _order_lines(
-    rng: np.random.Generator,
-    order_value: np.ndarray,
-    order_returned: np.ndarray,
-    order_customer: np.ndarray,
-    preferences: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Split each order into 1-3 lines, as ``demo_data._order_lines`` does.
-
-    order_value: (n_orders,) float currency; order_returned: (n_orders,) bool;
-    order_customer: (n_orders,) int row of preferences (n_customers,
-    len(CATEGORIES)). Returns (line_order int32 index into orders, category
-    int8 codes, quantity int32 >= 1, amount float64 rounded to cents and
-    negative on returned orders), each (n_lines,). A line's share of its
-    order's value scales with its category's price level and quantity.
-    """
-    n_orders = order_value.shape[0]
-    lines = rng.choice(np.arange(1, 4), size=n_orders, p=_LINES_PER_ORDER)
-    line_order = np.repeat(np.arange(n_orders, dtype=np.int32), lines)
-    n_lines = line_order.shape[0]
-    category = _category_codes(rng, preferences, order_customer[line_order])
-    quantity = (1 + rng.poisson(_QUANTITY_EXTRA_MEAN, n_lines)).astype(np.int32)
-    weight = rng.gamma(2.0, size=n_lines) * _CATEGORY_PRICE[category] * quantity
-    order_weight = np.bincount(line_order, weights=weight, minlength=n_orders)
-    amount = np.round(order_value[line_order] * weight / order_weight[line_order], 2)
-    np.maximum(amount, 0.01, out=amount)
-    amount[order_returned[line_order]] *= -1.0
-    return line_order, category, quantity, amount
-
-
 def _customers_table(customer_ids: pa.Array, start: np.datetime64, signup_day: np.ndarray,
                      rng: np.random.Generator) -> pa.Table:
     """Customer master: ids (n,), signup days (n,) offsets from start, and
@@ -356,7 +324,9 @@ def generate_realistic_shop(
     order_day, order_status = order_day[chronological], order_status[chronological]
 
     order_value = rng.gamma(_ORDER_VALUE_SHAPE, mean_value[order_customer] / _ORDER_VALUE_SHAPE)
-    lines = _order_lines(rng, order_value, order_status == _RETURNED, order_customer, preferences)
+    lines = _order_lines(
+        rng, order_value, order_status == _RETURNED,
+        lambda line_order: _category_codes(rng, preferences, order_customer[line_order]))
     customers = _customers_table(customer_ids, start, signup_day, rng)
     orders = _orders_table(start, customer_ids, order_customer, order_day, order_status, lines)
     return customers, orders
