@@ -56,3 +56,20 @@
         ({{ transformed }} - {{ input.center }}) / {{ input.scale }}
     {%- endif -%}
 {% endmacro %}
+
+
+{% macro named_numeric_inputs() %}
+    {#-
+        Names of the numeric model inputs a segment can be named after: the
+        numeric features, not the category shares or one-hot levels. The
+        features ml_segment_feature_deviations and ml_segment_member_claims
+        cover, so every driver has its claim.
+    -#}
+    {%- set names = [] -%}
+    {%- for input in model_inputs() -%}
+        {%- if input.encoding == 'numeric' and input.source != 'category_mix' -%}
+            {%- do names.append(input.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{% endmacro %}

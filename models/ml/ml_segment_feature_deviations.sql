@@ -4,13 +4,7 @@
     is standardized (population mean 0, sd 1), so a segment's mean there is
     its standardized difference. Drives segment names and descriptions.
 -#}
-{%- set catalog = feature_catalog() %}
-{%- set numeric_inputs = [] %}
-{%- for input in model_inputs() %}
-    {%- if input.encoding == 'numeric' and input.source != 'category_mix' %}
-        {%- do numeric_inputs.append(input.name) %}
-    {%- endif %}
-{%- endfor %}
+{%- set numeric_inputs = named_numeric_inputs() %}
 
 with
 

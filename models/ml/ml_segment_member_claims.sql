@@ -20,12 +20,7 @@
       frequency low     the member bought once ("One-Off Buyers",
                         "Occasional").
 -#}
-{%- set numeric_inputs = [] %}
-{%- for input in model_inputs() %}
-    {%- if input.encoding == 'numeric' and input.source != 'category_mix' %}
-        {%- do numeric_inputs.append(input.name) %}
-    {%- endif %}
-{%- endfor %}
+{%- set numeric_inputs = named_numeric_inputs() %}
 {%- set gap_multiple = var('at_risk_gap_multiple') | float %}
 {%- set new_customer_days = var('new_customer_days') | int %}
 
