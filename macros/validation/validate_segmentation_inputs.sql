@@ -1,7 +1,8 @@
 {% macro validate_segmentation_inputs() %}
     {#-
         Runs before any model (on-run-start) and stops the build with one clear
-        message when the input cannot be segmented at all: a missing folder or
+        message when a var breaks its rule (validate_vars) or the input cannot
+        be segmented at all: a missing folder or
         file, a missing required column, a column_map entry that names nothing,
         an unknown feature, an empty customers file, fewer customers than
         clusters, or a k range that makes no sense. Row-level problems are not
@@ -10,7 +11,7 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {{ validate_cluster_vars() }}
+    {{ validate_vars() }}
     {%- if var('input_dir') -%}
         {{ validate_input_files() }}
     {%- endif -%}
@@ -19,54 +20,9 @@
 {% endmacro %}
 
 
-{% macro validate_cluster_vars() %}
-    {%- set k_min = var('k_min') | int -%}
-    {%- set k_max = var('k_max') | int -%}
-    {%- if k_min < 2 or k_max < k_min -%}
-        {{ exceptions.raise_compiler_error(
-            "vars k_min=" ~ var('k_min') ~ " and k_max=" ~ var('k_max')
-            ~ " must satisfy 2 <= k_min <= k_max.") }}
-    {%- endif -%}
-    {%- if var('n_clusters') is not none and (var('n_clusters') | int) < 2 -%}
-        {{ exceptions.raise_compiler_error(
-            "var n_clusters=" ~ var('n_clusters') ~ " must be at least 2.") }}
-    {%- endif -%}
-    {%- set methods = ['kmeans', 'hierarchical', 'gmm', 'dbscan', 'kprototypes'] -%}
-    {%- if var('primary_method') not in methods -%}
-        {{ exceptions.raise_compiler_error(
-            "var primary_method=" ~ var('primary_method') ~ " is not a clustering method; "
-            ~ "it must be one of " ~ methods | join(', ')
-            ~ " (kprototypes only when categorical features are clustered on).") }}
-    {%- endif -%}
-    {%- set history_runs = var('published_history_runs', none) -%}
-    {%- if history_runs is not none and not (history_runs is number and history_runs is integer
-                                             and history_runs >= 1) -%}
-        {{ exceptions.raise_compiler_error(
-            "var published_history_runs=" ~ history_runs ~ " must be a whole number of runs, at"
-            ~ " least 1 (or null to publish every run of customer_segment_history).") }}
-    {%- endif -%}
-    {#- The encodings DuckDB's CSV reader has built in (others need an extension). -#}
-    {%- set encodings = ['utf-8', 'utf-16', 'latin-1'] -%}
-    {%- if (var('csv_encoding', 'utf-8') | lower) not in encodings -%}
-        {{ exceptions.raise_compiler_error(
-            "var csv_encoding=" ~ var('csv_encoding') ~ " is not an encoding the CSV reader "
-            ~ "knows; it must be one of " ~ encodings | join(', ')
-            ~ " (latin-1 reads Windows-1252 files too, all but characters such as the euro"
-            ~ " sign and curly quotes; or save the files as UTF-8).") }}
-    {%- endif -%}
-    {%- set lower = var('outlier_lower_quantile') | float -%}
-    {%- set upper = var('outlier_upper_quantile') | float -%}
-    {%- if not (0 <= lower < upper <= 1) -%}
-        {{ exceptions.raise_compiler_error(
-            "vars outlier_lower_quantile=" ~ lower ~ " and outlier_upper_quantile=" ~ upper
-            ~ " must satisfy 0 <= lower < upper <= 1.") }}
-    {%- endif -%}
-{% endmacro %}
-
-
 {% macro validate_input_files() %}
     {%- set input_dir = var('input_dir') | string -%}
-    {%- set listing = run_query("select count(*) from glob('" ~ (input_dir.rstrip('/') | replace("'", "''")) ~ "/*')") -%}
+    {%- set listing = run_query("select count(*) from glob(" ~ sql_string(glob_pattern(input_dir.rstrip('/')) ~ '/*') ~ ")") -%}
     {%- if listing.columns[0].values()[0] == 0 -%}
         {{ exceptions.raise_compiler_error(
             "var input_dir=" ~ input_dir ~ " is not a folder with files in it. It must hold "

@@ -20,7 +20,7 @@
     {%- if customers > 0 and clustered < [wanted, 2] | max %}
         {{ exceptions.raise_compiler_error(
             "Only " ~ clustered ~ " of the " ~ customers ~ " customers have a completed purchase in "
-            ~ input_description('orders') ~ (" up to as_of_date " ~ var('as_of_date') if var('as_of_date') else "")
+            ~ input_description('orders') ~ (" up to as_of_date " ~ checked_var('as_of_date') if checked_var('as_of_date') else "")
             ~ ", fewer than the " ~ ([wanted, 2] | max) ~ " segments asked for (var k_min / n_clusters): "
             ~ "customers whose orders are all cancelled (var cancel_statuses) or returned "
             ~ "(var return_statuses), or who never ordered, are the No Purchase Yet segment and "
