@@ -209,7 +209,7 @@
         after var('column_map'). A canonical column with no source stays out.
     -#}
     {%- set spec = input_entities()[entity] -%}
-    {%- set overrides = (var('column_map') or {}).get(entity, {}) or {} -%}
+    {%- set overrides = checked_var('column_map').get(entity, {}) or {} -%}
     {%- set source_columns = input_source_columns(entity) -%}
     {%- set lower_source = {} -%}
     {%- for column in source_columns -%}

@@ -29,7 +29,7 @@
             ~ "customers.csv or customers.parquet, and optionally orders.csv or orders.parquet.") }}
     {%- endif -%}
     {%- set known_entities = input_entities() -%}
-    {%- for entity in (var('column_map') or {}).keys() -%}
+    {%- for entity in checked_var('column_map').keys() -%}
         {%- if entity not in known_entities -%}
             {{ exceptions.raise_compiler_error(
                 "var column_map has a section '" ~ entity ~ "'; the inputs are "
@@ -44,6 +44,16 @@
                 ~ entity ~ ".parquet.") }}
         {%- endif -%}
         {%- if file is not none -%}
+            {#- Said before the first read, so a file the reader chokes on
+                (a corrupt Parquet footer) is named beside DuckDB's error. -#}
+            {%- do log("Reading " ~ entity ~ " from " ~ file.path, info=true) -%}
+            {%- set size = run_query("select size from read_blob("
+                                     ~ sql_string(glob_pattern(file.path)) ~ ")").columns[0].values()[0] -%}
+            {%- if size == 0 -%}
+                {{ exceptions.raise_compiler_error(
+                    file.path ~ " is empty (0 bytes): export the " ~ entity ~ " again, or remove the file"
+                    ~ (" (orders are optional)." if not spec.file_required else ".")) }}
+            {%- endif -%}
             {{ validate_input_columns(entity, file, spec) }}
         {%- endif -%}
     {%- endfor -%}
@@ -53,7 +63,7 @@
 
 {% macro validate_input_columns(entity, file, spec) %}
     {%- set source_columns = input_source_columns(entity) -%}
-    {%- set overrides = (var('column_map') or {}).get(entity, {}) or {} -%}
+    {%- set overrides = checked_var('column_map').get(entity, {}) or {} -%}
     {%- for canonical, source_name in overrides.items() -%}
         {%- if canonical not in spec.required + spec.optional -%}
             {{ exceptions.raise_compiler_error(
