@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from hostile_cases import HOSTILE_CASES  # noqa: E402  (after the package imports above)
+from hostile_cases import HOSTILE_CASES
 from segmentation.demo_data import (
     generate_company,
     generate_planted_company,
