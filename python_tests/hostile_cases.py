@@ -20,6 +20,8 @@ from segmentation.demo_data import generate_company, write_table
 # apostrophe, a double quote, glob brackets, spaces and a non-ASCII letter.
 HOSTILE_FOLDER = "o'brien \"exports\" [2024] é"
 
+INCOME_HEADER = 'Income "k$" l\'an é'
+
 NULL_TOKEN_IDS = ["NULL", "N/A", "#N/A", "-", "None", "nan"]
 
 
@@ -62,6 +64,10 @@ def case_hostile_shop(input_dir: Path) -> tuple[dict, dict]:
     text = _csv_text(customers)
     header, *rows = text.rstrip("\n").split("\n")
     header += ',"' + leak_header.replace('"', '""') + '","' + copy_header.replace('"', '""') + '"'
+    # A column mapped by var column_map whose name has quotes, an apostrophe,
+    # a dollar sign and a non-ASCII letter.
+    assert '"annual_income"' in header
+    header = header.replace('"annual_income"', '"' + INCOME_HEADER.replace('"', '""') + '"')
     rows = [row + ",x,y" for row in rows]
     lines = [header, *rows]
     # Null-token ids: missing ids, not customers.
@@ -132,6 +138,7 @@ def case_hostile_shop(input_dir: Path) -> tuple[dict, dict]:
         "return_statuses": "returned",
         # A legitimate format with an apostrophe.
         "date_formats": ["%d %b '%y"],
+        "column_map": {"customers": {"annual_income": INCOME_HEADER}},
     }
     return dbt_vars, {
         "folder": folder, "leak_header": leak_header, "copy_header": copy_header,

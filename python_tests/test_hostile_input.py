@@ -37,6 +37,15 @@ def test_injected_headers_are_names_not_sql(build_hostile_shop):
     assert not staged.apply(lambda column: column.str.contains(info["secret"])).any().any()
 
 
+def test_a_mapped_column_name_with_quotes_is_read(build_hostile_shop):
+    build = build_hostile_shop
+    incomes = build.query("select customer_id, annual_income from int_customers_cleaned")
+    planted = dict(zip(build.info["customers"]["customer_id"].to_pylist(),
+                       build.info["customers"]["annual_income"].to_pylist(), strict=True))
+    read = dict(incomes.itertuples(index=False))
+    assert all(abs(read[customer] - income) < 0.01 for customer, income in planted.items())
+
+
 def test_a_hostile_folder_name_is_an_ordinary_path(build_hostile_shop):
     build = build_hostile_shop
     files = build.query("select source, source_file from input_reconciliation order by source")
