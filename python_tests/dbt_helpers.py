@@ -573,6 +573,24 @@ def case_fail_mart_test(input_dir: Path) -> tuple[dict, dict]:
             {"project_dir": project_dir})
 
 
+def case_fail_model_outside_the_marts(input_dir: Path) -> tuple[dict, dict]:
+    """A model no mart reads fails at run time (time_spine_daily, which a
+    '-infinity' order date once crashed), in a copy of the project: the build must skip
+    bi_publications and leave the previous publication (PREVIOUS_PUBLICATION)
+    as it was, though every mart and its tests passed."""
+    _planted_customers_csv(input_dir, renamed=False, n_per_group=25)
+    project_dir = copy_project(input_dir.parent / "project")
+    (project_dir / "models" / "semantic" / "time_spine_daily.sql").write_text(
+        "select cast('not a date' as date) as date_day\n")
+    export_dir = input_dir.parent / "exports"
+    for relative, text in PREVIOUS_PUBLICATION.items():
+        (export_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (export_dir / relative).write_text(text)
+    return ({"input_dir": str(input_dir), "features": ["annual_income", "spending_score"],
+             "export_dir": str(export_dir)},
+            {"project_dir": project_dir})
+
+
 def _prefixed(table: pa.Table, columns: tuple[str, ...], prefix: str) -> pa.Table:
     """`table` with `prefix` put before the values of `columns` (new ids)."""
     for column in columns:
@@ -710,6 +728,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "no_orders": case_no_orders,
     "set_aside_quantities": case_set_aside_quantities,
     "fail_mart_test": case_fail_mart_test,
+    "fail_model_outside_the_marts": case_fail_model_outside_the_marts,
     "fail_no_variance": case_fail_no_variance,
     "fail_missing_customers": case_fail_missing_customers,
     "fail_missing_amount": case_fail_missing_amount,

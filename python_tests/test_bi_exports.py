@@ -111,6 +111,15 @@ def test_bi_publications_lists_every_file_of_the_build(build_planted_company):
     leftovers = [p.name for p in build.export_dir.parent.iterdir() if "staging" in p.name]
     assert leftovers == []
 
+    # What the build made, as the publication recorded it: every model.
+    counts = {name: rows for name, rows in build.query(
+        "select model_name, row_count from bi_model_row_counts").itertuples(index=False)}
+    recorded = {model["name"]: model["rows"] for model in manifest["build_models"]}
+    assert recorded.keys() == counts.keys()
+    assert recorded["dim_customer_segments"] == build.query(
+        "select count(*) as n from dim_customer_segments")["n"][0]
+    assert recorded["stg_input__orders"] is None  # a view: bound, not read again
+
 
 def test_parquet_csv_and_duckdb_exports_read_back_equal_to_the_marts(build_planted_company):
     require_success(build_planted_company)
@@ -201,6 +210,18 @@ def test_a_failing_mart_test_skips_publishing(build_fail_mart_test):
              for p in build.export_dir.rglob("*") if p.is_file()}
     assert files == PREVIOUS_PUBLICATION
     assert [p.name for p in build.export_dir.parent.iterdir() if "staging" in p.name] == []
+
+
+def test_a_failing_model_no_mart_reads_skips_publishing(build_fail_model_outside_the_marts):
+    """time_spine_daily feeds no mart; its failure must stop publication all the same."""
+    build = build_fail_model_outside_the_marts
+    assert build.returncode == 1, build.describe()
+    assert "ERROR creating sql table model main.time_spine_daily" in build.output, build.describe()
+    assert "OK created sql table model main.dim_customer_segments" in build.output
+    assert "SKIP relation main.bi_publications" in build.output, build.describe()
+    files = {str(p.relative_to(build.export_dir)): p.read_text()
+             for p in build.export_dir.rglob("*") if p.is_file()}
+    assert files == PREVIOUS_PUBLICATION
 
 
 def test_a_build_stopped_by_its_input_publishes_nothing(build_fail_no_variance):
