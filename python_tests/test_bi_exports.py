@@ -247,3 +247,26 @@ def test_a_reader_holding_the_dbt_file_stops_the_build_with_the_lock_message(
     assert f'Could not set lock on file "{db_path}"' in build.output, build.describe()
     assert f"(PID {reader.pid})" in build.output, build.describe()
     assert {p: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()} == before
+
+
+def test_dbts_file_inside_the_export_folder_is_refused_before_any_model_runs(
+        build_demo_a, tmp_path):
+    """SEGMENTATION_DUCKDB_PATH at the published serving file (export_dir
+    written with '..' in it): publishing would replace dbt's file with the
+    serving copy, so the build stops at its start naming both paths."""
+    require_success(build_demo_a)
+    export_dir = tmp_path / "exports"
+    shutil.copytree(build_demo_a.export_dir, export_dir)
+    manifest_before = (export_dir / "manifest.json").read_text()
+    db_path = export_dir / SERVING_DB_NAME
+    build = run_dbt_build(tmp_path / "work",
+                          {"export_dir": str(tmp_path / "work" / ".." / "exports")},
+                          name="db_in_exports", db_path=db_path)
+    assert not build.succeeded
+    assert f"SEGMENTATION_DUCKDB_PATH is {db_path}, inside var export_dir {export_dir}" \
+        in build.output, build.describe()
+    assert "START sql" not in build.output and "START python" not in build.output
+    assert (export_dir / "manifest.json").read_text() == manifest_before
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        [(invocation,)] = con.execute("select any_value(invocation_id) from bi_manifest").fetchall()
+    assert invocation == read_manifest(export_dir)["invocation_id"]
