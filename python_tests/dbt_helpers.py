@@ -710,12 +710,36 @@ def case_fail_score_after_interrupted_fit(input_dir: Path) -> tuple[dict, dict]:
              "mode": "score"}, {"steps": steps})
 
 
+def case_fail_score_after_scaling_rebuilt(input_dir: Path) -> tuple[dict, dict]:
+    """A fit at 2025-01-31; then ml_feature_scaling alone is rebuilt by
+    another invocation on changed customers, as when a fit build is killed
+    after the scaling but before ml_fit_run (dbt may run them in either
+    order): ml_fit_run and ml_fit_completed still agree. The case's own build
+    scores, which must refuse, naming the table."""
+    work_dir = input_dir.parent
+    customers, _ = generate_planted_customers(25, 4, random_state=0)
+    changed, _ = generate_planted_customers(25, 4, random_state=9)
+    first, second = input_dir / "a", input_dir / "b"
+    for folder, table in ((first, customers), (second, changed)):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_table(table, folder / "customers.csv", file_format="csv")
+    steps = [
+        _planted_build(work_dir, first, "2025-01-31", "rebuilt_scaling_fit"),
+        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
+                                 "features": SCORE_FEATURES},
+                      name="rebuilt_scaling_alone", select="ml_feature_scaling"),
+    ]
+    return ({"input_dir": str(second), "as_of_date": "2025-03-31", "features": SCORE_FEATURES,
+             "mode": "score"}, {"steps": steps})
+
+
 # Longest first, so two workers finish together.
 CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "history_demo": case_history_demo,
     "history_planted": case_history_planted,
     "score_planted_customers": case_score_planted_customers,
     "fail_score_after_interrupted_fit": case_fail_score_after_interrupted_fit,
+    "fail_score_after_scaling_rebuilt": case_fail_score_after_scaling_rebuilt,
     "realistic_shop": case_realistic_shop,
     "planted_customers": case_planted_customers,
     "planted_company": case_planted_company,
