@@ -436,6 +436,22 @@ def case_fail_currency_amounts(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir)}, {"orders_path": input_dir / "orders.csv"}
 
 
+def case_unmatched_order_ids(input_dir: Path) -> tuple[dict, dict]:
+    """A fifth of the order lines name their customer without the leading
+    zeros the customers file writes ('42' for '000042'): the build goes on,
+    and warns with the two forms side by side."""
+    customers, orders = generate_company(300, random_state=4)
+    ids = orders["customer_id"].to_pylist()
+    stripped = {line for line in range(len(ids)) if line % 5 == 0}
+    orders = orders.set_column(
+        orders.schema.get_field_index("customer_id"), "customer_id",
+        pa.array([i.lstrip("0") if line in stripped else i for line, i in enumerate(ids)]))
+    write_table(customers, input_dir / "customers.csv", file_format="csv")
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {"stripped_lines": len(stripped),
+                                           "lines": orders.num_rows}
+
+
 def case_zoned_timestamps(input_dir: Path) -> tuple[dict, dict]:
     """Order times as TIMESTAMP WITH TIME ZONE in Parquet, each at 23:30 UTC,
     built on a machine whose clock is in Tokyo (TZ), where it is already the
@@ -763,6 +779,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_day_month_dates": case_fail_day_month_dates,
     "fail_currency_amounts": case_fail_currency_amounts,
     "zoned_timestamps": case_zoned_timestamps,
+    "unmatched_order_ids": case_unmatched_order_ids,
     "latin1_csv": case_latin1_csv,
     "local_today": case_local_today,
     "fail_csv_encoding": case_fail_csv_encoding,
