@@ -1,8 +1,8 @@
 {% macro validate_publication() %}
     {#-
-        Runs before any model (on-run-start) of a build that publishes
-        (bi_publications selected): dbt's own DuckDB file must not lie inside
-        var export_dir. Publishing replaces the files there and deletes those
+        Runs before any model (on-run-start). Var published_raw_columns must
+        name input columns. In a build that publishes (bi_publications
+        selected), dbt's own DuckDB file must not lie inside var export_dir. Publishing replaces the files there and deletes those
         an earlier publication wrote, so with SEGMENTATION_DUCKDB_PATH pointing
         at exports/segmentation_marts.duckdb it would replace dbt's file with
         the serving copy, losing the history and the stored fit.
@@ -13,7 +13,11 @@
         '.' and '..' folded. segmentation.publish checks again, with links
         resolved, before it writes anything.
     -#}
-    {%- if not execute or target.type != 'duckdb' -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- do published_raw_columns() -%}
+    {%- if target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set export_dir = var('export_dir', none) -%}
