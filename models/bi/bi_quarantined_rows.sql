@@ -9,12 +9,13 @@
     (bi_public_marts).
 
     raw_values is read as JSON; a value that is not valid JSON publishes as
-    '{}' rather than leak what cannot be filtered.
+    '{}' rather than leak what cannot be filtered. A table, so the filter
+    runs once per build, not once per export format.
 -#}
 {%- set allowed = published_raw_columns() %}
-{%- set keys = [] %}
+{%- set published_keys = [] %}
 {%- for column in allowed %}
-    {%- do keys.append("'raw_" ~ column ~ "'") %}
+    {%- do published_keys.append('raw_' ~ column) %}
 {%- endfor %}
 
 with
@@ -36,22 +37,23 @@ published as (
             when 'orders' then {{ 'record_id' if 'order_id' in allowed else 'null' }}
         end as record_id,
         rejection_reason,
-        {%- if keys %}
-        coalesce(
-            (
-                select json_group_object(raw.key, raw.value)
-                from (
-                    select key, value
-                    from json_each(case when json_valid(raw_values) then raw_values else '{}' end)
-                    where key in ({{ keys | join(', ') }})
-                    order by id
-                ) as raw
-            ),
-            '{}'
-        ) as raw_values
-        {%- else %}
-        '{}' as raw_values
-        {%- endif %}
+        -- A new object of the published keys, in the input's column order.
+        case
+            when not json_valid(raw_values) then '{}'
+            {%- for source, columns in quarantine_raw_columns().items() %}
+            {%- set keys = columns | select('in', published_keys) | list %}
+            when source = '{{ source }}' then
+            {%- if keys %}
+                json_object(
+                    {%- for key in keys %}
+                    '{{ key }}', json_extract(raw_values, '$.{{ key }}'){{ ',' if not loop.last }}
+                    {%- endfor %}
+                )
+            {%- else %}
+                '{}'
+            {%- endif %}
+            {%- endfor %}
+        end as raw_values
     from quarantined_rows
 
 )
