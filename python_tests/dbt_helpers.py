@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hostile_cases import HOSTILE_CASES
 from segmentation.demo_data import (
     generate_company,
     generate_planted_company,
@@ -785,6 +786,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_csv_encoding": case_fail_csv_encoding,
     "fail_too_few_customers": case_fail_too_few_customers,
     "fail_no_completed_purchase": case_fail_no_completed_purchase,
+    **HOSTILE_CASES,
 }
 
 

@@ -43,12 +43,12 @@ def test_unknown_feature_is_named(build_fail_unknown_feature):
 
 
 def test_unknown_primary_method_is_named(build_fail_unknown_method):
-    assert_fails_cleanly(build_fail_unknown_method, "var primary_method=k-means",
+    assert_fails_cleanly(build_fail_unknown_method, 'var primary_method = "k-means"',
                          "kmeans, hierarchical, gmm, dbscan, kprototypes")
 
 
 def test_published_history_runs_must_be_a_number_of_runs(build_fail_published_history_runs):
-    assert_fails_cleanly(build_fail_published_history_runs, "var published_history_runs=0",
+    assert_fails_cleanly(build_fail_published_history_runs, "var published_history_runs = 0",
                          "at least 1")
 
 
@@ -106,7 +106,7 @@ def test_explicit_feature_without_variance_is_named(build_fail_no_variance):
 
 
 def test_an_unknown_csv_encoding_lists_the_ones_read(build_fail_csv_encoding):
-    assert_fails_cleanly(build_fail_csv_encoding, "var csv_encoding=cp1252",
+    assert_fails_cleanly(build_fail_csv_encoding, 'var csv_encoding = "cp1252"',
                          "utf-8, utf-16, latin-1")
 
 

@@ -8,7 +8,7 @@
     case
         when {{ column }} is null then '__missing__'
         {%- if kept %}
-        when {{ column }} in ({% for level in kept %}'{{ level | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %}) then {{ column }}
+        when {{ column }} in {{ sql_string_list(kept, lower=false) }} then {{ column }}
         {%- endif %}
         else '__other__'
     end

@@ -5,8 +5,8 @@
         date is then the latest accepted order date), so the expression is
         returned as it is: at 20M lines a per-line date test costs a third more.
     -#}
-    {%- if var('as_of_date') -%}
-        case when order_date <= cast('{{ var('as_of_date') }}' as date) then {{ expression }} else {{ otherwise }} end
+    {%- if checked_var('as_of_date') -%}
+        case when order_date <= {{ date_literal(checked_var('as_of_date')) }} then {{ expression }} else {{ otherwise }} end
     {%- else -%}
         {{ expression }}
     {%- endif -%}

@@ -41,12 +41,12 @@
         {%- if input.level == '__other__' -%}
             case when features.{{ input.source }} is not null and features.{{ input.source }} not in (
                 select category_level from {{ ref('ml_feature_scaling') }}
-                where source_feature = '{{ input.source }}' and category_level is not null
+                where source_feature = {{ sql_string(input.source) }} and category_level is not null
             ) then 1.0 else 0.0 end
         {%- elif input.level == '__missing__' -%}
             case when features.{{ input.source }} is null then 1.0 else 0.0 end
         {%- else -%}
-            case when features.{{ input.source }} = '{{ input.level | replace("'", "''") }}' then 1.0 else 0.0 end
+            case when features.{{ input.source }} = {{ sql_string(input.level) }} then 1.0 else 0.0 end
         {%- endif -%}
     {%- else -%}
         {%- set relation = 'category_mix' if input.source == 'category_mix' else 'features' -%}

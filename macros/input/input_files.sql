@@ -5,7 +5,12 @@
 -#}
 
 {% macro input_entities() %}
-    {#- The canonical columns of each input, and which of them must be present. -#}
+    {#-
+        The canonical columns of each input, and which of them must be
+        present. parsed_as_given: columns where a null token (var
+        null_tokens) is left as text, an unparseable value: the line is
+        rejected either way, and its raw text says which token it was.
+    -#}
     {{ return({
         'customers': {
             'required': ['customer_id'],
@@ -17,6 +22,7 @@
             'required': ['order_id', 'customer_id', 'order_date', 'amount'],
             'optional': ['category', 'status', 'quantity'],
             'file_required': false,
+            'parsed_as_given': ['order_date', 'amount', 'quantity'],
         },
     }) }}
 {% endmacro %}
@@ -41,7 +47,7 @@
     {%- set candidates = [] -%}
     {%- for file_format in ['csv', 'parquet'] -%}
         {%- set path = input_dir ~ '/' ~ entity ~ '.' ~ file_format -%}
-        {%- set found = run_query("select count(*) from glob('" ~ path | replace("'", "''") ~ "')") -%}
+        {%- set found = run_query("select count(*) from glob(" ~ sql_string(glob_pattern(path)) ~ ")") -%}
         {%- if found.columns[0].values()[0] > 0 -%}
             {%- do candidates.append({'path': path, 'format': file_format}) -%}
         {%- endif -%}
@@ -73,13 +79,70 @@
     {%- if file is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set path = file.path | replace("'", "''") -%}
     {%- if file.format == 'csv' -%}
-        {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, encoding = '"
-                  ~ (var('csv_encoding', 'utf-8') | lower) ~ "')") }}
+        {{ return(csv_reader(file.path)) }}
     {%- else -%}
-        {{ return("read_parquet('" ~ path ~ "')") }}
+        {{ return("read_parquet(" ~ sql_string(glob_pattern(file.path)) ~ ")") }}
     {%- endif -%}
+{% endmacro %}
+
+
+{% macro csv_reader(path, rejects_table=none) %}
+    {#-
+        read_csv of `path` as text, in var csv_encoding. A line the reader
+        cannot split into the header's columns (too many or too few fields,
+        bytes that are not in the encoding, a field beyond max_line_size) is
+        skipped instead of stopping the build, and stg_input__unreadable_lines
+        lists it with its line number: with `rejects_table`, the same read
+        records those lines in temporary tables <rejects_table>_errors and
+        <rejects_table>_scans. Skipping bad lines also keeps DuckDB's dialect
+        sniffer from mistaking one ragged line for the file's shape.
+    -#}
+    {%- set options = [
+        'header = true', 'all_varchar = true',
+        'encoding = ' ~ sql_string(checked_var('csv_encoding')),
+        'max_line_size = ' ~ csv_max_line_bytes(),
+        'ignore_errors = true',
+    ] -%}
+    {%- if rejects_table -%}
+        {%- do options.extend(['store_rejects = true',
+                               'rejects_table = ' ~ sql_string(rejects_table ~ '_errors'),
+                               'rejects_scan = ' ~ sql_string(rejects_table ~ '_scans')]) -%}
+    {%- endif -%}
+    {{ return("read_csv(" ~ sql_string(glob_pattern(path)) ~ ", " ~ options | join(', ') ~ ")") }}
+{% endmacro %}
+
+
+{% macro csv_reject_scans() %}
+    {#-
+        [{entity, path, rejects}] for each input read from CSV: the reads whose
+        skipped lines stg_input__unreadable_lines records (rejects: the
+        prefix of its temporary reject tables).
+    -#}
+    {%- set scans = [] -%}
+    {%- for entity in input_entities() -%}
+        {%- set file = input_file(entity) if var('input_dir') and execute else none -%}
+        {%- if file is not none and file.format == 'csv' -%}
+            {%- do scans.append({'entity': entity, 'path': file.path, 'rejects': 'unreadable_' ~ entity}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(scans) }}
+{% endmacro %}
+
+
+{% macro unreadable_lines_scans() %}
+    {#- The pre-hook of stg_input__unreadable_lines: each CSV input read with its reject store on. -#}
+    {%- set statements = [] -%}
+    {%- for scan in csv_reject_scans() -%}
+        {%- do statements.append('select count(*) from ' ~ csv_reader(scan.path, rejects_table=scan.rejects)) -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n') if statements else 'select 1') }}
+{% endmacro %}
+
+
+{% macro csv_max_line_bytes() %}
+    {#- Lines longer than this are unreadable lines (DuckDB's default is 2 MB). -#}
+    {{ return(64 * 1024 * 1024) }}
 {% endmacro %}
 
 
@@ -97,9 +160,8 @@
     {%- endif -%}
     {%- set file = input_file(entity) if var('input_dir') and execute else none -%}
     {%- if file is not none and file.format == 'parquet' -%}
-        {%- set path = file.path | replace("'", "''") -%}
         {{ return("select * exclude (file_row_number), file_row_number + 1 as source_row_number"
-            ~ " from read_parquet('" ~ path ~ "', file_row_number = true)") }}
+            ~ " from read_parquet(" ~ sql_string(glob_pattern(file.path)) ~ ", file_row_number = true)") }}
     {%- endif -%}
     {{ return("select *, row_number() over () as source_row_number from " ~ relation) }}
 {% endmacro %}
@@ -147,7 +209,7 @@
         after var('column_map'). A canonical column with no source stays out.
     -#}
     {%- set spec = input_entities()[entity] -%}
-    {%- set overrides = (var('column_map') or {}).get(entity, {}) or {} -%}
+    {%- set overrides = checked_var('column_map').get(entity, {}) or {} -%}
     {%- set source_columns = input_source_columns(entity) -%}
     {%- set lower_source = {} -%}
     {%- for column in source_columns -%}
@@ -163,6 +225,58 @@
     {%- endfor -%}
     {{ return(mapping) }}
 {% endmacro %}
+
+
+{% macro text_or_null(column, is_identifier=false, null_tokens=true) %}
+    {#-
+        Text with its edges trimmed; a blank, or one of var null_tokens
+        (NULL, N/A, #N/A, ..., any case), made null: an export writes a
+        missing value in many ways, and none of them is a real id or level.
+        Ids lose any whitespace at the edges (space, tab, no-break space, CR,
+        LF: a copied id often carries one); other text loses spaces. Only
+        values with such an edge pay for the trim: at 20M order lines
+        trimming every value cost 0.5 s a column, the wider test for ids
+        0.4 s more, so it is kept to ids; the token test looks only at
+        values as short as the longest token (0.16 s a column).
+    -#}
+    {%- set tokens = checked_var('null_tokens') if null_tokens else [] -%}
+    {%- if is_identifier -%}
+        {%- set trimmed = trim_characters(column, dbt.concat(["' '", 'chr(9)', 'chr(10)', 'chr(13)', 'chr(160)'])) -%}
+        {%- set has_edge = column ~ " < '!' or " ~ dbt.right(column, 1) ~ " < '!' or " ~ column ~ " like "
+            ~ dbt.concat(['chr(160)', "'%'"]) ~ " or " ~ column ~ " like " ~ dbt.concat(["'%'", 'chr(160)']) -%}
+    {%- else -%}
+        {%- set trimmed = 'trim(' ~ column ~ ')' -%}
+        {%- set has_edge = column ~ " like ' %' or " ~ column ~ " like '% '" -%}
+    {%- endif -%}
+    case when {{ has_edge }}
+        then {{ blank_or_token_to_null(trimmed, tokens) }}
+        else {{ blank_or_token_to_null(column, tokens) }}
+    end
+{%- endmacro %}
+
+
+{% macro blank_or_token_to_null(expression, tokens) %}
+    {%- if tokens -%}
+        case when {{ dbt.length(expression) }} <= {{ tokens | map('length') | max }}
+                and (lower({{ expression }}) in {{ sql_string_list(tokens) }} or {{ expression }} = '')
+            then null else {{ expression }} end
+    {%- else -%}
+        nullif({{ expression }}, '')
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro trim_characters(expression, characters) %}
+    {{ return(adapter.dispatch('trim_characters', 'customer_segmentation')(expression, characters)) }}
+{%- endmacro %}
+
+{% macro default__trim_characters(expression, characters) %}
+    trim(both {{ characters }} from {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__trim_characters(expression, characters) %}
+    trim({{ expression }}, {{ characters }})
+{%- endmacro %}
 
 
 {% macro staged_input_columns(entity) %}
@@ -181,14 +295,11 @@
     {%- set columns = [] -%}
     {%- for canonical in spec.required + spec.optional -%}
         {%- if canonical in mapping -%}
-            {%- set source_column = adapter.quote(mapping[canonical]) -%}
-            {%- if source_types.get(mapping[canonical], 'VARCHAR') == 'VARCHAR' -%}
-                {#- = nullif(trim(x), ''), but only values with an edge space pay for
-                    the trim: at 20M order lines trimming every id cost 0.5 s a pass. -#}
-                {%- do columns.append(
-                    "case when " ~ source_column ~ " like ' %' or " ~ source_column ~ " like '% '"
-                    ~ " then nullif(trim(" ~ source_column ~ "), '') else nullif(" ~ source_column
-                    ~ ", '') end as " ~ canonical) -%}
+            {%- set source_column = quoted_name(mapping[canonical]) -%}
+            {%- if source_types.get(mapping[canonical], 'VARCHAR') in ('VARCHAR', 'STRING') -%}
+                {%- do columns.append(text_or_null(source_column, is_identifier=canonical.endswith('_id'),
+                                                   null_tokens=canonical not in spec.get('parsed_as_given', []))
+                                      ~ ' as ' ~ canonical) -%}
             {%- else -%}
                 {%- do columns.append(source_column ~ ' as ' ~ canonical) -%}
             {%- endif -%}
@@ -198,7 +309,7 @@
     {%- endfor -%}
     {%- for column in input_source_columns(entity) -%}
         {%- if column not in mapped_sources and (column | lower) not in spec.required + spec.optional -%}
-            {%- do columns.append(adapter.quote(column) ~ ' as ' ~ adapter.quote('extra__' ~ column)) -%}
+            {%- do columns.append(quoted_name(column) ~ ' as ' ~ quoted_name('extra__' ~ column)) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(columns) }}

@@ -43,11 +43,12 @@
         which is free for Parquet dates; then any extra formats from
         var date_formats.
     -#}
-    {%- if var('date_formats', []) %}
+    {%- set date_formats = checked_var('date_formats') %}
+    {%- if date_formats %}
     coalesce(
         try_cast({{ expression }} as date)
-        {%- for date_format in var('date_formats', []) %},
-        cast(try_strptime(cast({{ expression }} as varchar), '{{ date_format }}') as date)
+        {%- for date_format in date_formats %},
+        cast(try_strptime(cast({{ expression }} as varchar), {{ sql_string(date_format) }}) as date)
         {%- endfor %}
     )
     {%- else %}
@@ -59,18 +60,35 @@
 {% macro raw_values_json(columns) %}
     {#-
         The raw text of `columns` as one JSON object string, so a quarantined
-        row keeps every value it arrived with, whatever its shape.
+        row keeps every value it arrived with, whatever its shape (quotes,
+        backslashes, newlines, control characters).
     -#}
+    {{ return(adapter.dispatch('raw_values_json', 'customer_segmentation')(columns)) }}
+{%- endmacro %}
+
+{% macro default__raw_values_json(columns) %}
+    {#- Backslash, quote, newline, carriage return and tab escaped by hand. -#}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- set value -%}
-            coalesce('"' || replace(replace(cast({{ column }} as {{ dbt.type_string() }}), '\', '\\'), '"', '\"') || '"', 'null')
+            coalesce('"' || replace(replace(replace(replace(replace(cast({{ column }} as {{ dbt.type_string() }}),
+                chr(92), chr(92) || chr(92)), '"', chr(92) || '"'), chr(10), chr(92) || 'n'),
+                chr(13), chr(92) || 'r'), chr(9), chr(92) || 't') || '"', 'null')
         {%- endset -%}
-        {%- do parts.append("'" ~ ('{' if loop.first else ', ') ~ '"' ~ column ~ '": ' ~ "'") -%}
+        {%- do parts.append(sql_string(('{' if loop.first else ', ') ~ (column | tojson) ~ ': ')) -%}
         {%- do parts.append(value) -%}
     {%- endfor -%}
     {%- do parts.append("'}'") -%}
     {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_values_json(columns) %}
+    {#- DuckDB's JSON writer escapes every character JSON requires. -#}
+    {%- set pairs = [] -%}
+    {%- for column in columns -%}
+        {%- do pairs.append(sql_string(column) ~ ', cast(' ~ column ~ ' as varchar)') -%}
+    {%- endfor -%}
+    cast(json_object({{ pairs | join(', ') }}) as varchar)
 {%- endmacro %}
 
 
@@ -84,12 +102,6 @@
 
 {% macro spark__quantile(expression, fraction) %}
     percentile({{ expression }}, {{ fraction }})
-{%- endmacro %}
-
-
-{% macro sql_string_list(values) %}
-    {#- ('a', 'b') for an IN list; lower-cased, quotes escaped. -#}
-    ({% for value in values %}'{{ value | lower | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 

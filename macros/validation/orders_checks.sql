@@ -42,7 +42,9 @@
     {%- set raw_column = {
         'unparseable order_date': 'order_date',
         'order_date in the future': 'order_date',
+        'order_date before min_plausible_date (a placeholder date?)': 'order_date',
         'non-numeric amount': 'amount',
+        'implausible amount (NaN, infinite or beyond max_plausible_amount)': 'amount',
         'unknown customer_id': 'customer_id',
     } -%}
     {%- set query -%}
@@ -64,7 +66,7 @@
         {%- set example_query -%}
             select source_row_number, raw_{{ column }}
             from {{ ref(rows_model) }}
-            where rejection_reason = '{{ summary.reason }}'
+            where rejection_reason = {{ sql_string(summary.reason) }}
             order by source_row_number
             limit 1
         {%- endset -%}

@@ -1,7 +1,8 @@
 {% macro validate_segmentation_inputs() %}
     {#-
         Runs before any model (on-run-start) and stops the build with one clear
-        message when the input cannot be segmented at all: a missing folder or
+        message when a var breaks its rule (validate_vars) or the input cannot
+        be segmented at all: a missing folder or
         file, a missing required column, a column_map entry that names nothing,
         an unknown feature, an empty customers file, fewer customers than
         clusters, or a k range that makes no sense. Row-level problems are not
@@ -10,7 +11,7 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {{ validate_cluster_vars() }}
+    {{ validate_vars() }}
     {%- if var('input_dir') -%}
         {{ validate_input_files() }}
     {%- endif -%}
@@ -19,61 +20,16 @@
 {% endmacro %}
 
 
-{% macro validate_cluster_vars() %}
-    {%- set k_min = var('k_min') | int -%}
-    {%- set k_max = var('k_max') | int -%}
-    {%- if k_min < 2 or k_max < k_min -%}
-        {{ exceptions.raise_compiler_error(
-            "vars k_min=" ~ var('k_min') ~ " and k_max=" ~ var('k_max')
-            ~ " must satisfy 2 <= k_min <= k_max.") }}
-    {%- endif -%}
-    {%- if var('n_clusters') is not none and (var('n_clusters') | int) < 2 -%}
-        {{ exceptions.raise_compiler_error(
-            "var n_clusters=" ~ var('n_clusters') ~ " must be at least 2.") }}
-    {%- endif -%}
-    {%- set methods = ['kmeans', 'hierarchical', 'gmm', 'dbscan', 'kprototypes'] -%}
-    {%- if var('primary_method') not in methods -%}
-        {{ exceptions.raise_compiler_error(
-            "var primary_method=" ~ var('primary_method') ~ " is not a clustering method; "
-            ~ "it must be one of " ~ methods | join(', ')
-            ~ " (kprototypes only when categorical features are clustered on).") }}
-    {%- endif -%}
-    {%- set history_runs = var('published_history_runs', none) -%}
-    {%- if history_runs is not none and not (history_runs is number and history_runs is integer
-                                             and history_runs >= 1) -%}
-        {{ exceptions.raise_compiler_error(
-            "var published_history_runs=" ~ history_runs ~ " must be a whole number of runs, at"
-            ~ " least 1 (or null to publish every run of customer_segment_history).") }}
-    {%- endif -%}
-    {#- The encodings DuckDB's CSV reader has built in (others need an extension). -#}
-    {%- set encodings = ['utf-8', 'utf-16', 'latin-1'] -%}
-    {%- if (var('csv_encoding', 'utf-8') | lower) not in encodings -%}
-        {{ exceptions.raise_compiler_error(
-            "var csv_encoding=" ~ var('csv_encoding') ~ " is not an encoding the CSV reader "
-            ~ "knows; it must be one of " ~ encodings | join(', ')
-            ~ " (latin-1 reads Windows-1252 files too, all but characters such as the euro"
-            ~ " sign and curly quotes; or save the files as UTF-8).") }}
-    {%- endif -%}
-    {%- set lower = var('outlier_lower_quantile') | float -%}
-    {%- set upper = var('outlier_upper_quantile') | float -%}
-    {%- if not (0 <= lower < upper <= 1) -%}
-        {{ exceptions.raise_compiler_error(
-            "vars outlier_lower_quantile=" ~ lower ~ " and outlier_upper_quantile=" ~ upper
-            ~ " must satisfy 0 <= lower < upper <= 1.") }}
-    {%- endif -%}
-{% endmacro %}
-
-
 {% macro validate_input_files() %}
     {%- set input_dir = var('input_dir') | string -%}
-    {%- set listing = run_query("select count(*) from glob('" ~ (input_dir.rstrip('/') | replace("'", "''")) ~ "/*')") -%}
+    {%- set listing = run_query("select count(*) from glob(" ~ sql_string(glob_pattern(input_dir.rstrip('/')) ~ '/*') ~ ")") -%}
     {%- if listing.columns[0].values()[0] == 0 -%}
         {{ exceptions.raise_compiler_error(
             "var input_dir=" ~ input_dir ~ " is not a folder with files in it. It must hold "
             ~ "customers.csv or customers.parquet, and optionally orders.csv or orders.parquet.") }}
     {%- endif -%}
     {%- set known_entities = input_entities() -%}
-    {%- for entity in (var('column_map') or {}).keys() -%}
+    {%- for entity in checked_var('column_map').keys() -%}
         {%- if entity not in known_entities -%}
             {{ exceptions.raise_compiler_error(
                 "var column_map has a section '" ~ entity ~ "'; the inputs are "
@@ -88,6 +44,16 @@
                 ~ entity ~ ".parquet.") }}
         {%- endif -%}
         {%- if file is not none -%}
+            {#- Said before the first read, so a file the reader chokes on
+                (a corrupt Parquet footer) is named beside DuckDB's error. -#}
+            {%- do log("Reading " ~ entity ~ " from " ~ file.path, info=true) -%}
+            {%- set size = run_query("select size from read_blob("
+                                     ~ sql_string(glob_pattern(file.path)) ~ ")").columns[0].values()[0] -%}
+            {%- if size == 0 -%}
+                {{ exceptions.raise_compiler_error(
+                    file.path ~ " is empty (0 bytes): export the " ~ entity ~ " again, or remove the file"
+                    ~ (" (orders are optional)." if not spec.file_required else ".")) }}
+            {%- endif -%}
             {{ validate_input_columns(entity, file, spec) }}
         {%- endif -%}
     {%- endfor -%}
@@ -97,7 +63,7 @@
 
 {% macro validate_input_columns(entity, file, spec) %}
     {%- set source_columns = input_source_columns(entity) -%}
-    {%- set overrides = (var('column_map') or {}).get(entity, {}) or {} -%}
+    {%- set overrides = checked_var('column_map').get(entity, {}) or {} -%}
     {%- for canonical, source_name in overrides.items() -%}
         {%- if canonical not in spec.required + spec.optional -%}
             {{ exceptions.raise_compiler_error(

@@ -97,6 +97,7 @@
     'segmentation_runs',
     'stg_input__customers',
     'stg_input__orders',
+    'stg_input__unreadable_lines',
     'time_spine_daily',
 ] + ([
     'customer_next_category',

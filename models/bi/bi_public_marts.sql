@@ -42,7 +42,7 @@
     'segment_migration',
     'feature_distribution_history',
     'segment_drift',
-] + (['segment_category_affinity', 'customer_next_category'] if var('cross_sell', false) else []) -%}
+] + (['segment_category_affinity', 'customer_next_category'] if var('cross_sell', false) is sameas true else []) -%}
 
 {%- if execute %}
     {%- set unlisted = [] %}
@@ -85,6 +85,6 @@ select
 from (
     values
     {%- for mart in public_marts %}
-        ('{{ mart }}', '{{ published_relation[mart] | replace("'", "''") }}'){{ ',' if not loop.last }}
+        ({{ sql_string(mart) }}, {{ sql_string(published_relation[mart]) }}){{ ',' if not loop.last }}
     {%- endfor %}
 ) as marts (mart_name, relation_name)

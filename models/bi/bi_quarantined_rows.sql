@@ -8,8 +8,9 @@
     that column may be. Published under the name quarantined_rows
     (bi_public_marts).
 
-    raw_values is read as JSON; a value that is not valid JSON publishes as
-    '{}' rather than leak what cannot be filtered. A table, so the filter
+    raw_values is read as JSON; a value that is not valid JSON, and a CSV line
+    the reader could not read as a row (its whole text, which may hold any
+    column), publish as '{}' rather than leak what cannot be filtered. A table, so the filter
     runs once per build, not once per export format.
 -#}
 {%- set allowed = published_raw_columns() %}
@@ -32,6 +33,7 @@ published as (
         source,
         source_file,
         source_row_number,
+        source_line_number,
         case source
             when 'customers' then {{ 'record_id' if 'customer_id' in allowed else 'null' }}
             when 'orders' then {{ 'record_id' if 'order_id' in allowed else 'null' }}
@@ -42,7 +44,7 @@ published as (
             when not json_valid(raw_values) then '{}'
             {%- for source, columns in quarantine_raw_columns().items() %}
             {%- set keys = columns | select('in', published_keys) | list %}
-            when source = '{{ source }}' then
+            when source = '{{ source }}' and source_line_number is null then
             {%- if keys %}
                 json_object(
                     {%- for key in keys %}
@@ -53,6 +55,8 @@ published as (
                 '{}'
             {%- endif %}
             {%- endfor %}
+            -- A line the reader could not read ({"raw_line": ...}) may hold any column.
+            else '{}'
         end as raw_values
     from quarantined_rows
 
@@ -62,6 +66,7 @@ select
     cast(source as {{ dbt.type_string() }}) as source,
     cast(source_file as {{ dbt.type_string() }}) as source_file,
     cast(source_row_number as bigint) as source_row_number,
+    cast(source_line_number as bigint) as source_line_number,
     cast(record_id as {{ dbt.type_string() }}) as record_id,
     cast(rejection_reason as {{ dbt.type_string() }}) as rejection_reason,
     cast(raw_values as {{ dbt.type_string() }}) as raw_values

@@ -30,5 +30,5 @@ select
     run_numbering.revenue_per_customer
 from run_numbering
 left join matching
-    on run_numbering.method = '{{ var("primary_method", "kmeans") }}'
+    on run_numbering.method = {{ sql_string(checked_var('primary_method')) }}
     and run_numbering.cluster_id = matching.cluster_id

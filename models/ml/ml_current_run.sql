@@ -6,6 +6,6 @@
 select
     {{ run_id_of('as_of_date') }} as run_id,
     as_of_date,
-    '{{ var("mode") }}' as run_mode,
-    '{{ var("primary_method", "kmeans") }}' as primary_method
+    {{ sql_string(checked_var('mode')) }} as run_mode,
+    {{ sql_string(checked_var('primary_method')) }} as primary_method
 from {{ ref('int_as_of_date') }}

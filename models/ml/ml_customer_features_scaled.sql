@@ -7,6 +7,7 @@
 -- Read only to explain a failure (the rows set aside), so fresh when it is read:
 -- depends_on: {{ ref('int_input_row_counts') }}
 -- depends_on: {{ ref('int_orders_with_issues') }}
+-- depends_on: {{ ref('int_customers_cleaned') }}
 {%- set inputs = model_inputs() %}
 {%- if execute %}
     {#- Customers without a completed purchase are not clustered: too few
@@ -17,10 +18,25 @@
     {%- set customers = counts.columns[0].values()[0] | int %}
     {%- set clustered = (counts.columns[1].values()[0] or 0) | int %}
     {%- set wanted = (var('n_clusters') or var('k_min')) | int %}
+    {%- set accepted = run_query("select count(*) from " ~ ref('int_customers_cleaned')).columns[0].values()[0] | int %}
+    {%- if accepted < [wanted, 2] | max %}
+        {#- The input had enough rows (validate_customer_count), but too few were accepted. -#}
+        {{ exceptions.raise_compiler_error(
+            "Only " ~ accepted ~ " customers of " ~ input_description('customers') ~ " were accepted, "
+            ~ "fewer than the " ~ ([wanted, 2] | max) ~ " segments asked for (var k_min / n_clusters): "
+            ~ "the other rows were quarantined (see quarantined_rows: a missing or repeated customer_id, "
+            ~ "or a line the CSV reader could not read).") }}
+    {%- endif %}
+    {%- if customers == 0 and checked_var('as_of_date') %}
+        {{ exceptions.raise_compiler_error(
+            "No customer of " ~ input_description('customers') ~ " had started by as_of_date "
+            ~ checked_var('as_of_date') ~ ": every signup date and first order is later. "
+            ~ "Set var as_of_date to a date within the data, or leave it out (the latest order date).") }}
+    {%- endif %}
     {%- if customers > 0 and clustered < [wanted, 2] | max %}
         {{ exceptions.raise_compiler_error(
             "Only " ~ clustered ~ " of the " ~ customers ~ " customers have a completed purchase in "
-            ~ input_description('orders') ~ (" up to as_of_date " ~ var('as_of_date') if var('as_of_date') else "")
+            ~ input_description('orders') ~ (" up to as_of_date " ~ checked_var('as_of_date') if checked_var('as_of_date') else "")
             ~ ", fewer than the " ~ ([wanted, 2] | max) ~ " segments asked for (var k_min / n_clusters): "
             ~ "customers whose orders are all cancelled (var cancel_statuses) or returned "
             ~ "(var return_statuses), or who never ordered, are the No Purchase Yet segment and "

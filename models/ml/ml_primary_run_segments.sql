@@ -14,5 +14,5 @@ from {{ ref('ml_customer_cluster_scores') }} as scores
 inner join {{ ref('ml_cluster_run_numbering') }} as run_numbering
     on scores.method = run_numbering.method
     and scores.cluster_index = run_numbering.cluster_index
-where scores.method = '{{ var("primary_method", "kmeans") }}'
+where scores.method = {{ sql_string(checked_var('primary_method')) }}
     and run_numbering.cluster_id <> 0

@@ -13,4 +13,4 @@ from {{ ref('ml_customer_cluster_scores') }} as scores
 inner join {{ ref('ml_cluster_numbering') }} as numbering
     on scores.method = numbering.method
     and scores.cluster_index = numbering.cluster_index
-where scores.method = '{{ var("primary_method", "kmeans") }}'
+where scores.method = {{ sql_string(checked_var('primary_method')) }}

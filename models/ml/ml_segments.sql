@@ -11,7 +11,7 @@ select
     cluster_id as segment_id,
     true as is_cluster
 from {{ ref('ml_cluster_numbering') }}
-where method = '{{ var("primary_method", "kmeans") }}'
+where method = {{ sql_string(checked_var('primary_method')) }}
 
 union all
 

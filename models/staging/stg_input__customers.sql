@@ -19,7 +19,7 @@ renamed as (
     select
         {{ staged_input_columns('customers') | join(',\n        ') }},
         source_row_number,
-        '{{ input_description("customers") }}' as source_file
+        {{ sql_string(input_description('customers')) }} as source_file
     from source
 
 )

@@ -35,7 +35,7 @@ renamed as (
     select
         {{ staged_input_columns('orders') | join(',\n        ') }},
         source_row_number,
-        '{{ input_description("orders") }}' as source_file
+        {{ sql_string(input_description('orders')) }} as source_file
     from source
 
 )

@@ -122,10 +122,10 @@ ORDER_DEFECTS = (
     "orders_extra_returns",
 )
 _BLANKS = (None, "", "   ")
-_BAD_AGES = ("abc", "unknown", "n/a", "thirty")
+_BAD_AGES = ("abc", "unknown", "about 30", "thirty")
 _BAD_DATES = ("not a date", "2024-13-45", "yesterday", "2023-02-30", "00/00/0000")
 _FUTURE_DATES = ("2999-01-01", "2100-07-04", "9999-12-31")
-_BAD_NUMBERS = ("n/a", "unknown", "#VALUE!", "?")
+_BAD_NUMBERS = ("lots", "unknown", "#VALUE!", "?")
 _BAD_AMOUNTS = ("12,5x", "free", "n/a", "#VALUE!")
 
 
@@ -781,7 +781,7 @@ def make_dirty(
     * ``customers_bad_age``: age replaced by text such as "abc".
     * ``customers_bad_signup_date``: signup_date replaced by an unparseable
       value such as "not a date" or "2023-02-30".
-    * ``customers_bad_income``: annual_income replaced by text such as "n/a".
+    * ``customers_bad_income``: annual_income replaced by text such as "lots".
 
     Order line defects (ORDER_DEFECTS):
 

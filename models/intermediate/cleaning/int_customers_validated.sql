@@ -5,10 +5,14 @@
       2. customer_id seen on another row     -> the most complete row is kept
          (most parseable attributes, then the earliest row); the others are
          rejected, naming the row that was kept.
-    An attribute that does not parse (age 'abc') or is out of range (age 150)
-    does not reject the customer: it becomes null, is imputed later, and is
-    listed in invalid_columns (see quarantined_values).
+    An attribute that does not parse (age 'abc') or is out of range does not
+    reject the customer: it becomes null, is imputed later, and is listed in
+    invalid_columns (see quarantined_values). In range means: age 0-120, a
+    birth date giving such an age, a signup date from var min_plausible_date
+    to today, income and spending score from 0 to var max_plausible_amount
+    (so NaN and infinity are out).
 -#}
+{%- set max_amount = float_literal(checked_var('max_plausible_amount')) %}
 
 with
 
@@ -56,13 +60,24 @@ typed as (
 range_checked as (
 
     -- Values that parse but cannot be true are treated as unparseable.
+    -- NaN compares above every number here, so `x <= max` also drops NaN and infinity.
     select
         customer_id,
-        signup_date,
-        case when birth_date <= {{ machine_today() }} then birth_date end as birth_date,
+        case
+            when signup_date >= {{ date_literal(checked_var('min_plausible_date')) }}
+                and signup_date <= {{ machine_today() }}
+                then signup_date
+        end as signup_date,
+        case
+            when birth_date <= {{ machine_today() }}
+                and birth_date > {{ dbt.dateadd('year', -121, machine_today()) }}
+                then birth_date
+        end as birth_date,
         case when age >= 0 and age <= 120 then age end as age,
-        case when annual_income >= 0 then annual_income end as annual_income,
-        case when spending_score >= 0 then spending_score end as spending_score,
+        case when annual_income >= 0 and annual_income <= {{ max_amount }} then annual_income end
+            as annual_income,
+        case when spending_score >= 0 and spending_score <= {{ max_amount }} then spending_score end
+            as spending_score,
         gender,
         country,
         raw_customer_id,

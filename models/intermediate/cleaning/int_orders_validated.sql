@@ -6,19 +6,25 @@
       1. no order_id
       2. no customer_id
       3. order_date missing or unparseable
-      4. order_date later than today (the machine's clock)
+      4. order_date later than today (the machine's clock), or before var
+         min_plausible_date (placeholders such as 1900-01-01, -infinity)
       5. amount missing or not a number
-      6. customer_id not among the accepted customers
+      6. amount NaN, infinite or beyond +-var max_plausible_amount
+      7. customer_id not among the accepted customers
     Order lines are not deduplicated: an export without line ids can hold two
     identical lines (the same product twice), and both are revenue.
     A negative amount or a return status is a return, not an error. A quantity
-    that does not parse becomes null (1 is assumed) and is listed in
+    that does not parse, or is not above 0 and at most var
+    max_plausible_quantity, becomes null (1 is assumed) and is listed in
     invalid_columns.
     A view, not a table: at 20M order lines writing them out again cost more
     than the checks themselves. Each reader makes one pass:
     int_orders_with_issues keeps the rows with a problem, and
     int_order_lines_cleaned feeds the per-customer metrics.
 -#}
+
+{%- set max_amount = float_literal(checked_var('max_plausible_amount')) %}
+{%- set max_quantity = float_literal(checked_var('max_plausible_quantity')) %}
 
 with
 
@@ -87,7 +93,7 @@ final as (
         customer_key,
         order_date,
         amount,
-        case when quantity > 0 then quantity end as quantity,
+        case when quantity > 0 and quantity <= {{ max_quantity }} then quantity end as quantity,
         category,
         status,
         case
@@ -99,12 +105,17 @@ final as (
             -- Compared as dates, with the machine's local date (macro machine_today).
             when order_date > {{ machine_today() }}
                 then 'order_date in the future'
+            when order_date < {{ date_literal(checked_var('min_plausible_date')) }}
+                then 'order_date before min_plausible_date (a placeholder date?)'
             when amount is null and raw_amount is null then 'missing amount'
             when amount is null then 'non-numeric amount'
+            -- NaN compares above every number, so this also catches NaN and infinity.
+            when not abs(amount) <= {{ max_amount }}
+                then 'implausible amount (NaN, infinite or beyond max_plausible_amount)'
             when customer_key is null then 'unknown customer_id'
         end as rejection_reason,
         case
-            when raw_quantity is not null and not coalesce(quantity > 0, false)
+            when raw_quantity is not null and not coalesce(quantity > 0 and quantity <= {{ max_quantity }}, false)
                 then 'quantity'
         end as invalid_columns,
         raw_order_id,

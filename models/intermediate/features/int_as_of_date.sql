@@ -42,13 +42,13 @@ bounds as (
 
 select
     coalesce(
-        {{ "cast('" ~ var('as_of_date') ~ "' as date)" if var('as_of_date') else 'cast(null as date)' }},
+        {{ date_literal(checked_var('as_of_date')) if checked_var('as_of_date') else 'cast(null as date)' }},
         latest_order_date,
         latest_signup_date,
         -- An input with no date at all (a CRM snapshot of attributes): no
         -- feature depends on the date, and the snapshot is as of its build.
         {{ machine_today() }}
     ) as as_of_date,
-    {{ "'var as_of_date'" if var('as_of_date') else "case when latest_order_date is not null then 'latest order date' when latest_signup_date is not null then 'latest signup date' else 'build date (no dates in the input)' end" }} as as_of_date_source,
+    {{ "'var as_of_date'" if checked_var('as_of_date') else "case when latest_order_date is not null then 'latest order date' when latest_signup_date is not null then 'latest signup date' else 'build date (no dates in the input)' end" }} as as_of_date_source,
     earliest_order_date
 from bounds

@@ -90,7 +90,7 @@ revenue_by_category as (
         customer_id,
         round(sum(amount), 6) as purchase_revenue,
         {%- for category in categories %}
-        round(sum(case when category = '{{ category | replace("'", "''") }}' then amount else 0 end), 6)
+        round(sum(case when category = {{ sql_string(category) }} then amount else 0 end), 6)
             as revenue__{{ category_column_suffix(category, loop.index) }},
         {%- endfor %}
         round(sum(

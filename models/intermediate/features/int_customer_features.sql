@@ -127,7 +127,7 @@ final as (
         first_purchase_date,
         last_purchase_date
     from joined
-    {%- if var('as_of_date') %}
+    {%- if checked_var('as_of_date') %}
     -- Not yet a customer on as_of_date.
     where start_date is null or start_date <= as_of_date
     {%- endif %}

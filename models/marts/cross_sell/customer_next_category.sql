@@ -7,7 +7,8 @@
     the segment bought are offered. A customer who already buys all of them
     gets no row, nor does a customer in DBSCAN's noise (segment 0).
 -#}
-{{ config(enabled=var('cross_sell', false)) }}
+{#- `is sameas true`: a cross_sell that is not a boolean reaches validate_vars, which names it. -#}
+{{ config(enabled=var('cross_sell', false) is sameas true) }}
 {%- set recommendations = var('cross_sell_recommendations', 3) | int %}
 {%- set min_penetration = var('cross_sell_min_penetration', 0.05) | float %}
 

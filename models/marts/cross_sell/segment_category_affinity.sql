@@ -9,7 +9,8 @@
     orders each segment's categories by revenue lift (highest first). A
     segment without purchase revenue has no rows.
 -#}
-{{ config(enabled=var('cross_sell', false)) }}
+{#- `is sameas true`: a cross_sell that is not a boolean reaches validate_vars, which names it. -#}
+{{ config(enabled=var('cross_sell', false) is sameas true) }}
 
 with
 

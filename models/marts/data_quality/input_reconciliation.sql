@@ -22,6 +22,14 @@ read_counts as (
 
 ),
 
+unreadable as (
+
+    select source, count(*) as lines
+    from {{ ref('stg_input__unreadable_lines') }}
+    group by source
+
+),
+
 validated as (
 
     select
@@ -48,13 +56,15 @@ select
     cast(read_counts.source as {{ dbt.type_string() }}) as source,
     cast(
         case read_counts.source
-            when 'customers' then '{{ input_description("customers") }}'
-            else '{{ input_description("orders") if input_relation("orders") is not none else "(no orders input)" }}'
+            when 'customers' then {{ sql_string(input_description('customers')) }}
+            else {{ sql_string(input_description('orders') if input_relation('orders') is not none else '(no orders input)') }}
         end as {{ dbt.type_string() }}
     ) as source_file,
     cast(read_counts.rows_read as bigint) as rows_read,
     cast(coalesce(validated.rows_accepted, 0) as bigint) as rows_accepted,
-    cast(coalesce(validated.rows_quarantined, 0) as bigint) as rows_quarantined,
+    cast(coalesce(validated.rows_quarantined, 0) + coalesce(unreadable.lines, 0) as bigint)
+        as rows_quarantined,
     cast(coalesce(validated.rows_with_quarantined_values, 0) as bigint) as rows_with_quarantined_values
 from read_counts
 left join validated on read_counts.source = validated.source
+left join unreadable on read_counts.source = unreadable.source

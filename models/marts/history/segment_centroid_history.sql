@@ -17,7 +17,7 @@ numbering as (
 
     select run_cluster_id, cluster_id
     from {{ ref('ml_cluster_numbering') }}
-    where method = '{{ var("primary_method", "kmeans") }}'
+    where method = {{ sql_string(checked_var('primary_method')) }}
 
 )
 

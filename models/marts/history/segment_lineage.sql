@@ -34,7 +34,7 @@ numbering as (
 
     select cluster_id, cluster_index
     from {{ ref('ml_cluster_numbering') }}
-    where method = '{{ var("primary_method", "kmeans") }}'
+    where method = {{ sql_string(checked_var('primary_method')) }}
 
 )
 

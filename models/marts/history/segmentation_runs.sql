@@ -24,7 +24,7 @@ chosen as (
 
     select max(k) as chosen_k
     from {{ ref('cluster_k_selection') }}
-    where method = '{{ var("primary_method", "kmeans") }}' and is_chosen
+    where method = {{ sql_string(checked_var('primary_method')) }} and is_chosen
 
 ),
 

@@ -18,7 +18,7 @@ features as (
 assignments as (
 
     select * from {{ ref('customer_cluster_assignments') }}
-    where method = '{{ var("primary_method", "kmeans") }}'
+    where method = {{ sql_string(checked_var('primary_method')) }}
 
 ),
 

@@ -80,7 +80,7 @@ select
     cast(names.segment_name as {{ dbt.type_string() }}) as segment_name,
     cast(names.segment_description as {{ dbt.type_string() }}) as segment_description,
     cast(top_drivers.top_drivers as {{ dbt.type_string() }}) as top_drivers,
-    cast('{{ var("primary_method", "kmeans") }}' as {{ dbt.type_string() }}) as segment_method,
+    cast({{ sql_string(checked_var('primary_method')) }} as {{ dbt.type_string() }}) as segment_method,
     cast(per_segment.customers as integer) as customers,
     cast(round(cast(per_segment.customers as double) / population.customers, 6) as double) as customer_share,
     cast(round(per_segment.revenue, 2) as double) as revenue,
