@@ -16,6 +16,7 @@
     model missing here stops the build with its name
     (python_tests/test_bi_lineage.py checks the same on the manifest).
 -#}
+{#- The cross-sell models are enabled as they decide (`is sameas true`). -#}
 {%- set models = [
     'cluster_k_selection',
     'cluster_linkage',
@@ -103,7 +104,7 @@
     'customer_next_category',
     'int_customer_category_purchases',
     'segment_category_affinity',
-] if var('cross_sell', false) else []) -%}
+] if var('cross_sell', false) is sameas true else []) -%}
 
 {%- set materialized = {} %}
 {%- if execute %}
