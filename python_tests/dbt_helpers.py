@@ -437,6 +437,22 @@ def case_fail_currency_amounts(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir)}, {"orders_path": input_dir / "orders.csv"}
 
 
+def case_unmatched_order_ids(input_dir: Path) -> tuple[dict, dict]:
+    """A fifth of the order lines name their customer without the leading
+    zeros the customers file writes ('42' for '000042'): the build goes on,
+    and warns with the two forms side by side."""
+    customers, orders = generate_company(300, random_state=4)
+    ids = orders["customer_id"].to_pylist()
+    stripped = {line for line in range(len(ids)) if line % 5 == 0}
+    orders = orders.set_column(
+        orders.schema.get_field_index("customer_id"), "customer_id",
+        pa.array([i.lstrip("0") if line in stripped else i for line, i in enumerate(ids)]))
+    write_table(customers, input_dir / "customers.csv", file_format="csv")
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {"stripped_lines": len(stripped),
+                                           "lines": orders.num_rows}
+
+
 def case_zoned_timestamps(input_dir: Path) -> tuple[dict, dict]:
     """Order times as TIMESTAMP WITH TIME ZONE in Parquet, each at 23:30 UTC,
     built on a machine whose clock is in Tokyo (TZ), where it is already the
@@ -574,6 +590,24 @@ def case_fail_mart_test(input_dir: Path) -> tuple[dict, dict]:
             {"project_dir": project_dir})
 
 
+def case_fail_model_outside_the_marts(input_dir: Path) -> tuple[dict, dict]:
+    """A model no mart reads fails at run time (time_spine_daily, which a
+    '-infinity' order date once crashed), in a copy of the project: the build must skip
+    bi_publications and leave the previous publication (PREVIOUS_PUBLICATION)
+    as it was, though every mart and its tests passed."""
+    _planted_customers_csv(input_dir, renamed=False, n_per_group=25)
+    project_dir = copy_project(input_dir.parent / "project")
+    (project_dir / "models" / "semantic" / "time_spine_daily.sql").write_text(
+        "select cast('not a date' as date) as date_day\n")
+    export_dir = input_dir.parent / "exports"
+    for relative, text in PREVIOUS_PUBLICATION.items():
+        (export_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (export_dir / relative).write_text(text)
+    return ({"input_dir": str(input_dir), "features": ["annual_income", "spending_score"],
+             "export_dir": str(export_dir)},
+            {"project_dir": project_dir})
+
+
 def _prefixed(table: pa.Table, columns: tuple[str, ...], prefix: str) -> pa.Table:
     """`table` with `prefix` put before the values of `columns` (new ids)."""
     for column in columns:
@@ -693,12 +727,36 @@ def case_fail_score_after_interrupted_fit(input_dir: Path) -> tuple[dict, dict]:
              "mode": "score"}, {"steps": steps})
 
 
+def case_fail_score_after_scaling_rebuilt(input_dir: Path) -> tuple[dict, dict]:
+    """A fit at 2025-01-31; then ml_feature_scaling alone is rebuilt by
+    another invocation on changed customers, as when a fit build is killed
+    after the scaling but before ml_fit_run (dbt may run them in either
+    order): ml_fit_run and ml_fit_completed still agree. The case's own build
+    scores, which must refuse, naming the table."""
+    work_dir = input_dir.parent
+    customers, _ = generate_planted_customers(25, 4, random_state=0)
+    changed, _ = generate_planted_customers(25, 4, random_state=9)
+    first, second = input_dir / "a", input_dir / "b"
+    for folder, table in ((first, customers), (second, changed)):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_table(table, folder / "customers.csv", file_format="csv")
+    steps = [
+        _planted_build(work_dir, first, "2025-01-31", "rebuilt_scaling_fit"),
+        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
+                                 "features": SCORE_FEATURES},
+                      name="rebuilt_scaling_alone", select="ml_feature_scaling"),
+    ]
+    return ({"input_dir": str(second), "as_of_date": "2025-03-31", "features": SCORE_FEATURES,
+             "mode": "score"}, {"steps": steps})
+
+
 # Longest first, so two workers finish together.
 CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "history_demo": case_history_demo,
     "history_planted": case_history_planted,
     "score_planted_customers": case_score_planted_customers,
     "fail_score_after_interrupted_fit": case_fail_score_after_interrupted_fit,
+    "fail_score_after_scaling_rebuilt": case_fail_score_after_scaling_rebuilt,
     "realistic_shop": case_realistic_shop,
     "planted_customers": case_planted_customers,
     "planted_company": case_planted_company,
@@ -711,6 +769,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "no_orders": case_no_orders,
     "set_aside_quantities": case_set_aside_quantities,
     "fail_mart_test": case_fail_mart_test,
+    "fail_model_outside_the_marts": case_fail_model_outside_the_marts,
     "fail_no_variance": case_fail_no_variance,
     "fail_missing_customers": case_fail_missing_customers,
     "fail_missing_amount": case_fail_missing_amount,
@@ -721,6 +780,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_day_month_dates": case_fail_day_month_dates,
     "fail_currency_amounts": case_fail_currency_amounts,
     "zoned_timestamps": case_zoned_timestamps,
+    "unmatched_order_ids": case_unmatched_order_ids,
     "latin1_csv": case_latin1_csv,
     "local_today": case_local_today,
     "fail_csv_encoding": case_fail_csv_encoding,

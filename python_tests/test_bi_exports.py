@@ -30,6 +30,9 @@ from dbt_helpers import (
 )
 from segmentation.publish import HYPER_NAME, SERVING_DB_NAME, read_manifest
 
+# Raw input columns the published quarantine marts may carry (var published_raw_columns).
+PUBLISHED_RAW_COLUMNS = {"customer_id", "order_id", "order_date", "status"}
+
 CROSS_SELL_MARTS = {"segment_category_affinity", "customer_next_category"}
 
 
@@ -111,15 +114,27 @@ def test_bi_publications_lists_every_file_of_the_build(build_planted_company):
     leftovers = [p.name for p in build.export_dir.parent.iterdir() if "staging" in p.name]
     assert leftovers == []
 
+    # What the build made, as the publication recorded it: every model.
+    counts = {name: rows for name, rows in build.query(
+        "select model_name, row_count from bi_model_row_counts").itertuples(index=False)}
+    recorded = {model["name"]: model["rows"] for model in manifest["build_models"]}
+    assert recorded.keys() == counts.keys()
+    assert recorded["dim_customer_segments"] == build.query(
+        "select count(*) as n from dim_customer_segments")["n"][0]
+    assert recorded["stg_input__orders"] is None  # a view: bound, not read again
 
-def test_parquet_csv_and_duckdb_exports_read_back_equal_to_the_marts(build_planted_company):
+
+def test_parquet_csv_and_duckdb_exports_read_back_equal_to_what_is_published(
+        build_planted_company):
     require_success(build_planted_company)
     build = build_planted_company
     exports = build.export_dir
     with duckdb.connect(str(build.db_path), read_only=True) as con:
         con.execute(f"attach '{exports / SERVING_DB_NAME}' as serving (read_only)")
+        relations = dict(con.execute(
+            "select mart_name, relation_name from main.bi_public_marts").fetchall())
         for mart in published(build):
-            relation = f"main.{mart}"
+            relation = relations[mart]  # the mart, or what of it may leave (the quarantine)
             types = column_types(con, relation)
             csv = (f"read_csv('{exports / 'csv' / f'{mart}.csv'}', header = true, "
                    "allow_quoted_nulls = false, columns = {"
@@ -203,6 +218,18 @@ def test_a_failing_mart_test_skips_publishing(build_fail_mart_test):
     assert [p.name for p in build.export_dir.parent.iterdir() if "staging" in p.name] == []
 
 
+def test_a_failing_model_no_mart_reads_skips_publishing(build_fail_model_outside_the_marts):
+    """time_spine_daily feeds no mart; its failure must stop publication all the same."""
+    build = build_fail_model_outside_the_marts
+    assert build.returncode == 1, build.describe()
+    assert "ERROR creating sql table model main.time_spine_daily" in build.output, build.describe()
+    assert "OK created sql table model main.dim_customer_segments" in build.output
+    assert "SKIP relation main.bi_publications" in build.output, build.describe()
+    files = {str(p.relative_to(build.export_dir)): p.read_text()
+             for p in build.export_dir.rglob("*") if p.is_file()}
+    assert files == PREVIOUS_PUBLICATION
+
+
 def test_a_build_stopped_by_its_input_publishes_nothing(build_fail_no_variance):
     assert build_fail_no_variance.returncode not in (0, -1)
     assert not build_fail_no_variance.export_dir.exists()
@@ -226,3 +253,62 @@ def test_a_reader_holding_the_dbt_file_stops_the_build_with_the_lock_message(
     assert f'Could not set lock on file "{db_path}"' in build.output, build.describe()
     assert f"(PID {reader.pid})" in build.output, build.describe()
     assert {p: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()} == before
+
+
+def test_dbts_file_inside_the_export_folder_is_refused_before_any_model_runs(
+        build_demo_a, tmp_path):
+    """SEGMENTATION_DUCKDB_PATH at the published serving file (export_dir
+    written with '..' in it): publishing would replace dbt's file with the
+    serving copy, so the build stops at its start naming both paths."""
+    require_success(build_demo_a)
+    export_dir = tmp_path / "exports"
+    shutil.copytree(build_demo_a.export_dir, export_dir)
+    manifest_before = (export_dir / "manifest.json").read_text()
+    db_path = export_dir / SERVING_DB_NAME
+    build = run_dbt_build(tmp_path / "work",
+                          {"export_dir": str(tmp_path / "work" / ".." / "exports")},
+                          name="db_in_exports", db_path=db_path)
+    assert not build.succeeded
+    assert f"SEGMENTATION_DUCKDB_PATH is {db_path}, inside var export_dir {export_dir}" \
+        in build.output, build.describe()
+    assert "START sql" not in build.output and "START python" not in build.output
+    assert (export_dir / "manifest.json").read_text() == manifest_before
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        [(invocation,)] = con.execute("select any_value(invocation_id) from bi_manifest").fetchall()
+    assert invocation == read_manifest(export_dir)["invocation_id"]
+
+
+def test_the_published_quarantine_carries_no_personal_raw_values(build_dirty):
+    """dbt's quarantined_rows keeps rejected customers' ages and incomes for
+    the engineer; the published copy keeps only the columns var
+    published_raw_columns names, and every row."""
+    require_success(build_dirty)
+    build = build_dirty
+    kept = build.query("select source, source_row_number, record_id, rejection_reason, "
+                       "raw_values from quarantined_rows order by all")
+    assert any("raw_annual_income" in values and "raw_age" in values
+               for values in kept["raw_values"]), "the dirty export rejects no customer"
+    parquet = build.export_dir / "parquet"
+    with duckdb.connect() as con:
+        published_rows = con.execute(
+            f"select source, source_row_number, record_id, rejection_reason, raw_values "
+            f"from '{parquet / 'quarantined_rows.parquet'}' order by all").df()
+        published_values = con.execute(
+            f"select column_name, raw_value from '{parquet / 'quarantined_values.parquet'}'"
+        ).df()
+    assert len(published_rows) == len(kept)
+    for dbt_row, row in zip(kept.itertuples(), published_rows.itertuples(), strict=True):
+        assert (row.source, row.source_row_number, row.record_id, row.rejection_reason) == (
+            dbt_row.source, dbt_row.source_row_number, dbt_row.record_id,
+            dbt_row.rejection_reason)
+        everything = json.loads(dbt_row.raw_values)
+        assert json.loads(row.raw_values) == {
+            key: value for key, value in everything.items()
+            if key.removeprefix("raw_") in PUBLISHED_RAW_COLUMNS}, row
+    assert len(published_values) == len(build.table("quarantined_values")) > 0
+    assert published_values["raw_value"].isna().all()  # ages, incomes, quantities: withheld
+    with duckdb.connect(str(build.export_dir / SERVING_DB_NAME), read_only=True) as con:
+        [(leaks,)] = con.execute(
+            "select count(*) from quarantined_rows where raw_values like '%raw_annual_income%' "
+            "or raw_values like '%raw_age%'").fetchall()
+    assert leaks == 0

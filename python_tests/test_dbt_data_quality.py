@@ -187,3 +187,33 @@ def test_extra_returns_are_accepted(dirty):
         "select count(*) as n from int_orders_validated "
         "where rejection_reason is null and order_id like 'R%'")
     assert accepted_returns["n"].iloc[0] == counts["orders_extra_returns"]
+
+
+# --------------------------------------------------------------------------- id mismatch
+
+
+def test_order_lines_lost_to_an_id_mismatch_are_warned_about_with_both_forms(
+        build_unmatched_order_ids):
+    """A fifth of the lines name '42' for customer '000042': far below the
+    half that the reconciliation test warns at, so this warning is the only
+    signal; it must say which form the customers file uses."""
+    build = build_unmatched_order_ids
+    assert build.succeeded, build.describe()
+    stripped, lines = build.info["stripped_lines"], build.info["lines"]
+    lost = build.query("select count(*) as n from quarantined_rows "
+                       "where rejection_reason = 'unknown customer_id'")["n"][0]
+    assert lost == stripped
+    output = " ".join(build.output.split())  # the log wraps long warnings
+    assert (f"{stripped} of the {lines} rows of {build.vars['input_dir']}/orders.csv "
+            f"({round(100 * stripped / lines, 1)}%, more than var "
+            "unmatched_order_lines_warn_share 0.01) name a customer_id that matches no "
+            "customer") in output, build.describe()
+    assert "ids match a customer once leading zeros are ignored, e.g. '1' (customers: '000001')" \
+        in output, build.describe()
+    assert "upper/lower case" not in output
+
+
+def test_orders_that_all_match_their_customers_warn_nothing(build_planted_company):
+    """Every line of the planted company names a known customer."""
+    assert build_planted_company.succeeded, build_planted_company.describe()
+    assert "name a customer_id that matches no customer" not in build_planted_company.output

@@ -255,6 +255,24 @@ def test_score_mode_refuses_a_model_left_by_an_interrupted_fit(
     assert "OK created" not in build.output, build.describe()
 
 
+def test_score_mode_refuses_a_fit_table_written_by_another_build(
+        build_fail_score_after_scaling_rebuilt):
+    """ml_fit_run and ml_fit_completed agree, but the scaling is newer: the
+    guard reads every fit table's stamp, not only the two run tables."""
+    build = build_fail_score_after_scaling_rebuilt
+    fit, rebuilt = build.info["steps"]
+    assert fit.succeeded, fit.describe()
+    assert rebuilt.succeeded, rebuilt.describe()
+    assert "OK created sql table model main.ml_feature_scaling" in rebuilt.output
+    assert "main.ml_fit_run" not in rebuilt.output
+    assert not build.succeeded, build.describe()
+    assert "var mode is 'score', but ml_feature_scaling (invocation " in build.output, (
+        build.describe())
+    assert "was written by another build than the last complete fit (run 20250131" \
+        in build.output, build.describe()
+    assert "OK created" not in build.output, build.describe()
+
+
 def test_score_mode_needs_a_fit_first(tmp_path):
     from dbt_helpers import run_dbt_build
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -235,6 +236,113 @@ def test_a_reader_holding_the_serving_file_keeps_its_build_and_never_blocks(
     fresh = subprocess.run([sys.executable, "-c", reader_code, str(serving)], input="?\n",
                            capture_output=True, text=True, timeout=60)
     assert fresh.stdout.strip() == "build-2", fresh.stderr
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def test_the_manifest_records_the_row_counts_of_the_build(warehouse, tmp_path):
+    run_publish(warehouse, tmp_path / "exports",
+                model_row_counts={"stg_view": None, "customers": 5000, "segments": 4})
+    assert read_manifest(tmp_path / "exports")["build_models"] == [
+        {"name": "customers", "rows": 5000}, {"name": "segments", "rows": 4},
+        {"name": "stg_view", "rows": None}]
+
+
+def test_staging_folders_of_killed_publications_are_removed(warehouse, tmp_path):
+    export_dir = tmp_path / "exports"
+    killed = tmp_path / ".exports.staging-0123456789ab"
+    (killed / "parquet").mkdir(parents=True)
+    (killed / "parquet" / "customers.parquet").write_text("half written")
+    others = [tmp_path / ".exports.staging-notes", tmp_path / ".other.staging-0123456789ab"]
+    for path in others:
+        path.mkdir()
+    messages = []
+    run_publish(warehouse, export_dir, progress=messages.append)
+    assert not killed.exists()
+    assert any(".exports.staging-0123456789ab" in m and "did not finish" in m
+               for m in messages), messages
+    assert all(path.is_dir() for path in others)  # not this folder's staging: not ours
+    assert read_manifest(export_dir)["invocation_id"] == "build-1"
+
+
+def test_a_live_publishers_staging_folder_is_left_alone(warehouse, tmp_path):
+    """A publisher stages its files only while it holds the lock: the next
+    one waits, and then finds that folder gone or stale."""
+    export_dir = tmp_path / "exports"
+    export_dir.mkdir()
+    live = tmp_path / ".exports.staging-aaaaaaaaaaaa"
+    done = threading.Event()
+    errors = []
+
+    def publish_next():
+        try:
+            run_publish(warehouse, export_dir, invocation_id="build-2")
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            done.set()
+
+    with publish._publish_lock(export_dir) as exclusive:
+        assert exclusive
+        live.mkdir()
+        (live / "segments.parquet").write_text("being written")
+        waiting = threading.Thread(target=publish_next)
+        waiting.start()
+        assert not done.wait(timeout=2)  # it waits for the lock...
+        assert (live / "segments.parquet").read_text() == "being written"  # ...touching nothing
+        assert staging_leftovers(export_dir) == [live]  # and staging nothing of its own
+        assert read_manifest(export_dir) is None
+    waiting.join(timeout=60)
+    assert done.is_set() and not errors, errors
+    assert read_manifest(export_dir)["invocation_id"] == "build-2"
+    # The holder let go without removing its folder, as a killed publisher would.
+    assert not live.exists()
+
+
+@pytest.mark.parametrize("inside", [SERVING_DB_NAME, "dbt/segmentation.duckdb", "."])
+def test_a_database_inside_the_export_folder_is_refused_before_anything_is_written(
+        warehouse, tmp_path, inside):
+    export_dir = tmp_path / "exports"
+    run_publish(warehouse, export_dir)
+    database = (export_dir / inside / "dbt.duckdb" if inside == "."
+                else export_dir / inside)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.unlink(missing_ok=True)
+    with duckdb.connect(str(database)) as con:
+        con.execute("create table main.customers as select 1 as customer_id")
+    before = snapshot(export_dir)
+    with pytest.raises(ValueError) as refused:
+        run_publish(database, export_dir, {"customers": "main.customers"},
+                    invocation_id="build-2")
+    message = str(refused.value)
+    assert str(database.resolve()) in message and str(export_dir.resolve()) in message
+    assert "SEGMENTATION_DUCKDB_PATH" in message
+    assert snapshot(export_dir) == before
+    assert staging_leftovers(export_dir) == []
+
+
+def test_a_database_reached_through_a_symlink_is_refused_too(warehouse, tmp_path):
+    export_dir = tmp_path / "exports"
+    export_dir.mkdir()
+    database = export_dir / "dbt.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create table main.customers as select 1 as customer_id")
+    (tmp_path / "elsewhere").symlink_to(export_dir)
+    with pytest.raises(ValueError, match="lies inside export_dir"):
+        run_publish(tmp_path / "elsewhere" / "dbt.duckdb", export_dir,
+                    {"customers": "main.customers"})
+    assert sorted(p.name for p in export_dir.iterdir()) == ["dbt.duckdb"]
+
+
+def test_a_database_beside_the_export_folder_is_fine(warehouse, tmp_path):
+    """exports-old/ or exports.duckdb share a prefix with exports/, not a folder."""
+    export_dir = tmp_path / "exports"
+    beside = tmp_path / "exports.duckdb"
+    with duckdb.connect(str(beside)) as con:
+        con.execute("create table main.customers as select 1 as customer_id")
+    run_publish(beside, export_dir, {"customers": "main.customers"})
+    assert read_manifest(export_dir)["marts"][0]["rows"] == 1
 
 
 # --------------------------------------------------------------------------- arguments

@@ -146,3 +146,126 @@
               ~ "'" ~ (", e.g. " ~ rejections.example if rejections.example else "")
               ~ " (see quarantined_rows). " ~ orders_rejection_advice(rejections.reason)) }}
 {% endmacro %}
+
+
+{% macro validate_order_checks() %}
+    {#- on-run-start: var unmatched_order_lines_warn_share is a share between 0 and 1. -#}
+    {%- set share = var('unmatched_order_lines_warn_share', 0.01) -%}
+    {%- if not (share is number and share is not boolean and 0 <= share <= 1) -%}
+        {{ exceptions.raise_compiler_error(
+            "var unmatched_order_lines_warn_share=" ~ share ~ " must be a share between 0 and 1 "
+            ~ "of the order lines (e.g. 0.01 warns when more than 1% name no customer).") }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro id_forms() %}
+    {#-
+        Ways an id is commonly rewritten between two exports, each as a SQL
+        expression over `$id` giving the id with that difference removed.
+        Whitespace: spaces, tabs and no-break spaces anywhere in the id.
+    -#}
+    {{ return({
+        'leading zeros': "ltrim($id, '0')",
+        'upper/lower case': "lower($id)",
+        'spaces or tabs': "replace(replace(replace($id, ' ', ''), chr(9), ''), chr(160), '')",
+    }) }}
+{% endmacro %}
+
+
+{% macro warn_if_order_customer_ids_unmatched() %}
+    {#-
+        A warning when more than var unmatched_order_lines_warn_share of the
+        orders rows name a customer_id that matches no accepted customer
+        (quarantined as 'unknown customer_id'). A few orphan lines are normal
+        (deleted customers); a fifth of them is usually one file writing the
+        ids differently (a spreadsheet dropping leading zeros, upper case in
+        one system), and those lines would silently be missing from every
+        customer's metrics. The warning shows the order ids beside the
+        customer ids they match once the usual differences are ignored, or
+        else examples of both forms. Read from int_orders_with_issues (only
+        the rows set aside) and int_customers_validated; the comparison runs
+        only when the share is exceeded.
+    -#}
+    {%- set limit = var('unmatched_order_lines_warn_share', 0.01) | float -%}
+    {%- set counts -%}
+        select
+            coalesce((select sum(rows_read) from {{ ref('int_input_row_counts') }}
+                      where source = 'orders'), 0),
+            (select count(*) from {{ ref('int_orders_with_issues') }}
+             where rejection_reason = 'unknown customer_id')
+    {%- endset -%}
+    {%- set row = run_query(counts).rows[0] -%}
+    {%- set read, unmatched = row[0] | int, row[1] | int -%}
+    {%- if read == 0 or unmatched <= limit * read -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set forms = id_forms() -%}
+    {%- set all_forms = namespace(expression='$id') -%}
+    {%- for expression in forms.values() -%}
+        {%- set all_forms.expression = expression | replace('$id', '(' ~ all_forms.expression ~ ')') -%}
+    {%- endfor -%}
+    {%- set comparison -%}
+        with
+
+        unmatched as (
+            select distinct customer_id from {{ ref('int_orders_with_issues') }}
+            where rejection_reason = 'unknown customer_id'
+        ),
+
+        customers as (
+            select customer_id from {{ ref('int_customers_validated') }}
+            where rejection_reason is null
+        ),
+
+        matched as (
+            select unmatched.customer_id as order_customer_id, customers.customer_id
+            from unmatched
+            inner join customers
+                on {{ all_forms.expression | replace('$id', 'unmatched.customer_id') }}
+                    = {{ all_forms.expression | replace('$id', 'customers.customer_id') }}
+        )
+
+        select
+            (select count(*) from unmatched),
+            (select count(distinct order_customer_id) from matched),
+            {%- for expression in forms.values() %}
+            (select count(distinct order_customer_id) from matched
+             where {{ expression | replace('$id', 'order_customer_id') }}
+                 = {{ expression | replace('$id', 'customer_id') }}),
+            {%- endfor %}
+            (select string_agg('''' || order_customer_id || ''' (customers: ''' || customer_id || ''')', ', ')
+             from (select * from matched order by order_customer_id, customer_id limit 3)),
+            (select string_agg('''' || customer_id || '''', ', ')
+             from (select customer_id from unmatched order by customer_id limit 3)),
+            (select string_agg('''' || customer_id || '''', ', ')
+             from (select customer_id from customers order by customer_id limit 3))
+    {%- endset -%}
+    {%- set found = run_query(comparison).rows[0] -%}
+    {%- set distinct_ids, explained = found[0], found[1] -%}
+    {%- set reasons = [] -%}
+    {%- for form in forms -%}
+        {%- if found[2 + loop.index0] -%}
+            {%- do reasons.append(form) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set message = unmatched ~ " of the " ~ read ~ " rows of " ~ input_description('orders')
+        ~ " (" ~ (100.0 * unmatched / read) | round(1) ~ "%, more than var "
+        ~ "unmatched_order_lines_warn_share " ~ limit ~ ") name a customer_id that matches no "
+        ~ "customer; they are left out of every customer's metrics (quarantined_rows, "
+        ~ "'unknown customer_id'). " -%}
+    {%- if explained -%}
+        {%- set message = message ~ explained ~ " of their " ~ distinct_ids ~ " ids match a "
+            ~ "customer once " ~ (reasons | join(' and ') if reasons else 'leading zeros, case and spaces')
+            ~ " are ignored, e.g. " ~ found[5] ~ ": the two files write the ids differently. "
+            ~ "Export both with the ids exactly alike (a spreadsheet drops leading zeros; keep "
+            ~ "the column as text)." -%}
+    {%- else -%}
+        {%- set message = message ~ "Orders name customer ids such as " ~ found[6]
+            ~ "; the customers file has ids such as " ~ found[7]
+            ~ ". Check that both files come from the same system and export." -%}
+    {%- endif -%}
+    {%- do exceptions.warn(message) -%}
+    {{ return('') }}
+{% endmacro %}

@@ -74,6 +74,42 @@
                 ~ ") stopped before it finished, so the stored model mixes that fit's scaling "
                 ~ "with an earlier fit's clusters. Refit first: dbt build") }}
         {%- endif -%}
+        {#- Every fit table must come from that complete fit, whatever order
+            the fit's models ran in (fit_stamp.sql): a fit killed before
+            ml_fit_run, or a fit table rebuilt alone, leaves one that does not. -#}
+        {%- set fit_invocation_id = run_query("select max(fit_invocation_id) from "
+            ~ adapter.get_relation(database=target.database, schema=target.schema,
+                                   identifier='ml_fit_completed')).rows[0][0] -%}
+        {%- set stamps = stored_fit_stamps() -%}
+        {%- set unstamped = [] -%}
+        {%- set foreign = [] -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and 'fit' in node.tags -%}
+            {%- set stamp = stamps.get(node.alias or node.name) -%}
+            {%- if stamp is none -%}
+                {{ exceptions.raise_compiler_error(
+                    "var mode is 'score', but there is no fitted model to score with ("
+                    ~ node.name ~ " is missing from the database). Fit first: dbt build") }}
+            {%- elif not stamp.startswith(fit_stamp('')) -%}
+                {%- do unstamped.append(node.name) -%}
+            {%- elif stamp != fit_stamp(fit_invocation_id) -%}
+                {%- do foreign.append(node.name ~ " (invocation " ~ stamp[fit_stamp("") | length:] ~ ")") -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if foreign -%}
+            {{ exceptions.raise_compiler_error(
+                "var mode is 'score', but " ~ foreign | sort | join(', ')
+                ~ (" was" if foreign | length == 1 else " were")
+                ~ " written by another build than the last complete fit (run "
+                ~ fit.rows[0][1] ~ ", invocation " ~ fit_invocation_id ~ "), so the stored model "
+                ~ "mixes two fits. Refit first: dbt build") }}
+        {%- endif -%}
+        {%- if unstamped -%}
+            {{ exceptions.raise_compiler_error(
+                "var mode is 'score', but the stored model was fitted by an older version of this "
+                ~ "project (" ~ unstamped | sort | join(', ') ~ " carry no fit invocation id). "
+                ~ "Refit once: dbt build") }}
+        {%- endif -%}
         {%- if fit.rows and fit.rows[0][0] != var('primary_method', 'kmeans') -%}
             {{ exceptions.raise_compiler_error(
                 "var primary_method is '" ~ var('primary_method', 'kmeans') ~ "', but the stored model "

@@ -6,7 +6,9 @@
 
     customer_segment_history grows by one row per customer with every run, so
     its published copy keeps the latest var published_history_runs runs (a
-    query over the table, below); dbt's file keeps them all.
+    query over the table, below); dbt's file keeps them all. The quarantine
+    marts are published through bi_quarantined_rows and bi_quarantined_values,
+    which keep only the raw values var published_raw_columns lets leave.
 
     Refs must be literal for dbt to order the DAG, so the list is written out.
     At run time it is checked against the models dbt found under
@@ -63,6 +65,11 @@
 {%- for mart in public_marts %}
     {%- do published_relation.update({mart: ref(mart) | string}) %}
 {%- endfor %}
+{#- The quarantine marts without the raw values var published_raw_columns keeps in dbt's file. #}
+{%- do published_relation.update({
+    'quarantined_rows': ref('bi_quarantined_rows') | string,
+    'quarantined_values': ref('bi_quarantined_values') | string,
+}) %}
 {%- set history_runs = var('published_history_runs', none) %}
 {%- if history_runs is not none %}
     {#- A whole number >= 1: checked on-run-start (validate_segmentation_inputs). #}

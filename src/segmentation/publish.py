@@ -19,6 +19,13 @@ last; the two single-file formats (DuckDB, Hyper) hold every mart of one build
 and so are consistent as a whole. Files of marts or formats the previous
 manifest listed and this one does not are removed after the swap.
 
+A lock file beside the export folder makes publications into one folder take
+turns, from the first staged file to the last swap; holding it, a publication
+first removes staging folders that publications killed part-way left behind
+(no live publisher can be using one while the lock is held). The database the
+marts are read from must not lie inside the export folder: publishing would
+replace or delete it, so that is refused before anything is written.
+
 The dbt model ``bi_publications`` calls :func:`publish_marts` once every
 public mart and its tests passed; this module has no dbt import.
 """
@@ -85,6 +92,7 @@ def publish_marts(
     invocation_id: str,
     as_of_date: date | None = None,
     published_at: datetime | None = None,
+    model_row_counts: Mapping[str, int | None] | None = None,
     progress: Progress | None = None,
 ) -> pa.Table:
     """Write ``marts`` ({mart name: relation SQL on ``con``}) to ``export_dir``.
@@ -94,7 +102,10 @@ def publish_marts(
     written. Returns one row per (mart, format) with :data:`PUBLICATION_SCHEMA`;
     ``file_path`` is the final absolute path and ``file_bytes`` its size (the
     whole file for the DuckDB and Hyper files, which every mart shares).
-    ``published_at`` is UTC.
+    ``published_at`` is UTC. ``model_row_counts`` ({model: rows, or None when
+    not counted}) records in the manifest what the build that publishes made.
+    Raises ValueError, before writing anything, when a database file attached
+    to ``con`` lies inside ``export_dir``.
     """
     formats = _validated_formats(formats)
     for name in marts:
@@ -103,24 +114,32 @@ def publish_marts(
     if not marts:
         raise ValueError("no marts to publish")
     export_dir = Path(export_dir).expanduser().resolve()
+    refuse_database_inside(con, export_dir)
     published_at = published_at or datetime.now(UTC).replace(tzinfo=None)
     say = progress or (lambda message: None)
 
     shapes = [_shape(con, name, relation) for name, relation in marts.items()]
-    staging = export_dir.parent / f".{export_dir.name}.staging-{uuid.uuid4().hex[:12]}"
-    staging.mkdir(parents=True)
-    try:
-        files = _write_staged(con, shapes, staging, formats, invocation_id=invocation_id,
-                              as_of_date=as_of_date, published_at=published_at, say=say)
-        manifest = _manifest(shapes, files, formats, invocation_id=invocation_id,
-                             as_of_date=as_of_date, published_at=published_at)
-        (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
-        sizes = {relative: (staging / relative).stat().st_size
-                 for relative in {f for per_mart in files.values() for f in per_mart.values()}}
-        say(f"publishing {len(sizes) + 1} files into {export_dir}")
-        _swap_into_place(staging, export_dir, [*_in_swap_order(sizes), MANIFEST_NAME])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    export_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _publish_lock(export_dir) as exclusive:
+        if exclusive:
+            for stale in remove_stale_staging(export_dir):
+                say(f"removed {stale.name}, left by a publication that did not finish")
+        staging = export_dir.parent / f".{export_dir.name}.staging-{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+        try:
+            files = _write_staged(con, shapes, staging, formats, invocation_id=invocation_id,
+                                  as_of_date=as_of_date, published_at=published_at, say=say)
+            manifest = _manifest(shapes, files, formats, invocation_id=invocation_id,
+                                 as_of_date=as_of_date, published_at=published_at,
+                                 model_row_counts=model_row_counts)
+            (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
+            sizes = {relative: (staging / relative).stat().st_size
+                     for relative in {f for per_mart in files.values()
+                                      for f in per_mart.values()}}
+            say(f"publishing {len(sizes) + 1} files into {export_dir}")
+            _swap_into_place(staging, export_dir, [*_in_swap_order(sizes), MANIFEST_NAME])
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     rows = [
         {
@@ -147,6 +166,42 @@ def read_manifest(export_dir: Path) -> dict | None:
         return json.loads(path.read_text())
     except FileNotFoundError:
         return None
+
+
+def refuse_database_inside(con: duckdb.DuckDBPyConnection, export_dir: Path) -> None:
+    """Raise ValueError when a database file attached to ``con`` lies inside ``export_dir``.
+
+    Publishing replaces files in ``export_dir`` (the serving DuckDB file among
+    them) and deletes files an earlier publication wrote there, so a database
+    the marts are read from, such as dbt's own file, must live elsewhere.
+    Paths are compared after resolving symbolic links.
+    """
+    export_dir = Path(export_dir).expanduser().resolve()
+    for (path,) in con.execute(
+            "select path from duckdb_databases() where path is not null").fetchall():
+        database = Path(path).expanduser().resolve()
+        if database == export_dir or export_dir in database.parents:
+            raise ValueError(
+                f"the DuckDB file the marts are read from, {database} (dbt's file: "
+                f"SEGMENTATION_DUCKDB_PATH), lies inside export_dir {export_dir}: publishing "
+                "would replace or delete it. Keep dbt's file outside the export folder, or "
+                "choose another export_dir; BI tools read the published copy.")
+
+
+def remove_stale_staging(export_dir: Path) -> list[Path]:
+    """Removes the staging folders of ``export_dir`` left by unfinished publications.
+
+    Call it only while holding the publish lock: a publication stages its
+    files only while it holds the lock, so every staging folder found then
+    belongs to one that was killed or crashed. Returns the folders removed.
+    """
+    export_dir = Path(export_dir)
+    pattern = re.compile(re.escape(f".{export_dir.name}.staging-") + r"[0-9a-f]{12}")
+    stale = sorted(path for path in export_dir.parent.glob(f".{export_dir.name}.staging-*")
+                   if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink())
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
 
 
 def published_mart_relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -258,8 +313,9 @@ def _write_serving_db(con, shapes: list[MartShape], path: Path, *, invocation_id
 
 def _manifest(shapes: list[MartShape], files: dict[str, dict[str, str]],
               formats: tuple[str, ...], *, invocation_id: str, as_of_date: date | None,
-              published_at: datetime) -> dict:
-    return {
+              published_at: datetime,
+              model_row_counts: Mapping[str, int | None] | None = None) -> dict:
+    manifest = {
         "published_at": published_at.isoformat(timespec="seconds") + "Z",
         "invocation_id": invocation_id,
         "as_of_date": as_of_date.isoformat() if as_of_date else None,
@@ -275,6 +331,12 @@ def _manifest(shapes: list[MartShape], files: dict[str, dict[str, str]],
             for shape in shapes
         ],
     }
+    if model_row_counts is not None:
+        manifest["build_models"] = [
+            {"name": name, "rows": None if rows is None else int(rows)}
+            for name, rows in sorted(model_row_counts.items())
+        ]
+    return manifest
 
 
 # --------------------------------------------------------------------------- swapping
@@ -293,28 +355,27 @@ def _in_swap_order(relatives) -> list[str]:
 def _swap_into_place(staging: Path, export_dir: Path, relatives: list[str]) -> None:
     """os.replace each staged file over its published path; then drop stale files.
 
-    A lock file beside the export folder keeps two builds publishing into the
-    same folder from interleaving their swaps.
+    Called holding the publish lock, so two builds publishing into the same
+    folder never interleave their swaps.
     """
     export_dir.mkdir(parents=True, exist_ok=True)
-    with _publish_lock(export_dir):
+    try:
+        previous = read_manifest(export_dir)
+    except ValueError:  # not JSON: remove nothing it may name
+        previous = None
+    for relative in relatives:
+        target = export_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            previous = read_manifest(export_dir)
-        except ValueError:  # not JSON: remove nothing it may name
-            previous = None
-        for relative in relatives:
-            target = export_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.replace(staging / relative, target)
-            except PermissionError as error:  # Windows: a reader holds the file open
-                raise PermissionError(
-                    f"could not replace {target}: another program holds it open "
-                    f"({error}); close it and build again") from error
-        for relative in _files_of(previous) - set(relatives):
-            # Only names an earlier publication wrote, never a user's own files.
-            with contextlib.suppress(FileNotFoundError):
-                (export_dir / relative).unlink()
+            os.replace(staging / relative, target)
+        except PermissionError as error:  # Windows: a reader holds the file open
+            raise PermissionError(
+                f"could not replace {target}: another program holds it open "
+                f"({error}); close it and build again") from error
+    for relative in _files_of(previous) - set(relatives):
+        # Only names an earlier publication wrote, never a user's own files.
+        with contextlib.suppress(FileNotFoundError):
+            (export_dir / relative).unlink()
 
 
 def _files_of(manifest: dict | None) -> set[str]:
@@ -326,17 +387,22 @@ def _files_of(manifest: dict | None) -> set[str]:
 
 
 @contextlib.contextmanager
-def _publish_lock(export_dir: Path) -> Iterator[None]:
+def _publish_lock(export_dir: Path) -> Iterator[bool]:
+    """Holds ``.<export_dir>.publish-lock`` beside the folder; yields whether it is exclusive.
+
+    The lock is released when its holder ends, killed or not (flock), so a
+    killed publication never blocks the next one.
+    """
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; publications there are not serialized
-        yield
+        yield False
         return
     lock_path = export_dir.parent / f".{export_dir.name}.publish-lock"
     with open(lock_path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -6,7 +6,13 @@
     into the per-customer metrics (so a line lost between validation and
     features would show); quarantined rows from the rows set aside. The test rows_read =
     accepted + quarantined then checks that no row went missing on the way.
+    Order lines lost to customer ids written differently in the two files
+    are warned about from a small share on (var
+    unmatched_order_lines_warn_share), with examples of both forms.
 -#}
+{%- if execute %}
+    {{- warn_if_order_customer_ids_unmatched() }}
+{%- endif %}
 
 with
 

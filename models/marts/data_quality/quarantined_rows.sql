@@ -30,8 +30,7 @@ unioned as (
         cast(null as bigint) as source_line_number,
         raw_customer_id as record_id,
         rejection_reason,
-        {{ raw_values_json(['raw_customer_id', 'raw_signup_date', 'raw_birth_date', 'raw_age',
-                            'raw_gender', 'raw_country', 'raw_annual_income', 'raw_spending_score']) }}
+        {{ raw_values_json(quarantine_raw_columns()['customers']) }}
             as raw_values
     from customers
 
@@ -44,8 +43,7 @@ unioned as (
         cast(null as bigint) as source_line_number,
         raw_order_id as record_id,
         rejection_reason,
-        {{ raw_values_json(['raw_order_id', 'raw_customer_id', 'raw_order_date', 'raw_amount',
-                            'raw_category', 'raw_status', 'raw_quantity']) }}
+        {{ raw_values_json(quarantine_raw_columns()['orders']) }}
             as raw_values
     from orders
 
