@@ -12,32 +12,23 @@
 {% endmacro %}
 
 
-{% macro published_raw_columns() %}
-    {#-
-        var published_raw_columns, checked: the input columns whose raw values
-        may leave dbt's file in the published quarantine marts. Raises, naming
-        the var, unless it is a list of input column names.
-    -#}
-    {%- set columns = var('published_raw_columns') -%}
-    {%- set known = [] -%}
+{% macro quarantine_input_columns() %}
+    {#- The input columns quarantine_raw_columns keeps, without the raw_ prefix, once each. -#}
+    {%- set columns = [] -%}
     {%- for names in quarantine_raw_columns().values() -%}
-        {%- for name in names if name[4:] not in known -%}
-            {%- do known.append(name[4:]) -%}
+        {%- for name in names if name[4:] not in columns -%}
+            {%- do columns.append(name[4:]) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- if columns is string or columns is mapping or columns is not iterable -%}
-        {{ exceptions.raise_compiler_error(
-            "var published_raw_columns must be a list of input columns, e.g. [customer_id, "
-            ~ "order_id], not " ~ columns ~ ". Columns: " ~ known | join(', ')) }}
-    {%- endif -%}
-    {%- set unknown = [] -%}
-    {%- for column in columns if column not in known -%}
-        {%- do unknown.append(column | string) -%}
-    {%- endfor -%}
-    {%- if unknown -%}
-        {{ exceptions.raise_compiler_error(
-            "var published_raw_columns names " ~ unknown | join(', ')
-            ~ ", which no input has. Columns: " ~ known | join(', ')) }}
-    {%- endif -%}
-    {{ return(columns | list) }}
+    {{ return(columns) }}
+{% endmacro %}
+
+
+{% macro published_raw_columns() %}
+    {#-
+        var published_raw_columns, checked (macros/validation/vars.sql): the
+        input columns whose raw values may leave dbt's file in the published
+        quarantine marts.
+    -#}
+    {{ return(checked_var('published_raw_columns')) }}
 {% endmacro %}

@@ -148,18 +148,6 @@
 {% endmacro %}
 
 
-{% macro validate_order_checks() %}
-    {#- on-run-start: var unmatched_order_lines_warn_share is a share between 0 and 1. -#}
-    {%- set share = var('unmatched_order_lines_warn_share', 0.01) -%}
-    {%- if not (share is number and share is not boolean and 0 <= share <= 1) -%}
-        {{ exceptions.raise_compiler_error(
-            "var unmatched_order_lines_warn_share=" ~ share ~ " must be a share between 0 and 1 "
-            ~ "of the order lines (e.g. 0.01 warns when more than 1% name no customer).") }}
-    {%- endif -%}
-    {{ return('') }}
-{% endmacro %}
-
-
 {% macro id_forms() %}
     {#-
         Ways an id is commonly rewritten between two exports, each as a SQL
@@ -188,7 +176,7 @@
         the rows set aside) and int_customers_validated; the comparison runs
         only when the share is exceeded.
     -#}
-    {%- set limit = var('unmatched_order_lines_warn_share', 0.01) | float -%}
+    {%- set limit = checked_var('unmatched_order_lines_warn_share') -%}
     {%- set counts -%}
         select
             coalesce((select sum(rows_read) from {{ ref('int_input_row_counts') }}

@@ -1,8 +1,8 @@
 {% macro validate_publication() %}
     {#-
-        Runs before any model (on-run-start). Var published_raw_columns must
-        name input columns. In a build that publishes (bi_publications
-        selected), dbt's own DuckDB file must not lie inside var export_dir. Publishing replaces the files there and deletes those
+        Runs before any model (on-run-start). In a build that publishes
+        (bi_publications selected), dbt's own DuckDB file must not lie inside
+        var export_dir. Publishing replaces the files there and deletes those
         an earlier publication wrote, so with SEGMENTATION_DUCKDB_PATH pointing
         at exports/segmentation_marts.duckdb it would replace dbt's file with
         the serving copy, losing the history and the stored fit.
@@ -16,11 +16,10 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {%- do published_raw_columns() -%}
     {%- if target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set export_dir = var('export_dir', none) -%}
+    {%- set export_dir = checked_var('export_dir') -%}
     {%- if export_dir in (none, '')
           or 'model.' ~ project_name ~ '.bi_publications' not in selected_resources -%}
         {{ return('') }}

@@ -64,6 +64,8 @@
         'export_dir': {'kind': 'text', 'nullable': true},
         'export_formats': {'kind': 'text_list', 'split_commas': true},
         'published_history_runs': {'kind': 'integer', 'min': 1, 'nullable': true},
+        'published_raw_columns': {'kind': 'text_list', 'allowed': quarantine_input_columns()},
+        'unmatched_order_lines_warn_share': {'kind': 'number', 'min': 0, 'max': 1},
     }) }}
 {% endmacro %}
 
@@ -136,6 +138,10 @@
     {%- for item in value -%}
         {%- if item is not string or item | trim == '' -%}
             {{ var_error(name, value, 'must list text values; ' ~ var_repr(item) ~ ' is not one') }}
+        {%- endif -%}
+        {%- if 'allowed' in rule and item not in rule.allowed -%}
+            {{ var_error(name, value, 'names ' ~ var_repr(item) ~ ', which is not one of '
+                         ~ rule.allowed | join(', ')) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(value | list) }}
