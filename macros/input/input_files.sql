@@ -256,10 +256,19 @@
 
 
 {% macro blank_or_token_to_null(expression, tokens) %}
+    {#-
+        null for '' and, any case, for the tokens. The tokens are one string
+        searched for the value between separators (unit separator, chr(31)),
+        not an IN list: DuckDB plans an IN list of eight texts inside a CASE
+        as a join, which no query can skip (counting the staging view's rows
+        read every id: 11 s at 20M lines, against 0.01 s).
+    -#}
     {%- if tokens -%}
+        {%- set separator = '%c' | format(31) -%}
         case when {{ dbt.length(expression) }} <= {{ tokens | map('length') | max }}
-                and (lower({{ expression }}) in {{ sql_string_list(tokens) }} or {{ expression }} = '')
-            then null else {{ expression }} end
+                and {{ dbt.position(dbt.concat(['chr(31)', 'lower(' ~ expression ~ ')', 'chr(31)']),
+                                    sql_string(separator ~ (tokens | map('lower') | join(separator)) ~ separator)) }} > 0
+            then null else nullif({{ expression }}, '') end
     {%- else -%}
         nullif({{ expression }}, '')
     {%- endif -%}

@@ -139,6 +139,9 @@
         {%- if item is not string or item | trim == '' -%}
             {{ var_error(name, value, 'must list text values; ' ~ var_repr(item) ~ ' is not one') }}
         {%- endif -%}
+        {%- if modules.re.search('[\\x00-\\x1f]', item) -%}
+            {{ var_error(name, value, 'holds a control character in ' ~ var_repr(item)) }}
+        {%- endif -%}
         {%- if 'allowed' in rule and item not in rule.allowed -%}
             {{ var_error(name, value, 'names ' ~ var_repr(item) ~ ', which is not one of '
                          ~ rule.allowed | join(', ')) }}
