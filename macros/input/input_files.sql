@@ -146,8 +146,14 @@
 
 
 {% macro csv_max_line_bytes() %}
-    {#- Lines longer than this are unreadable lines (DuckDB's default is 2 MB). -#}
-    {{ return(64 * 1024 * 1024) }}
+    {#-
+        Lines longer than this are unreadable lines (DuckDB's default is 2 MB,
+        which a long free-text field can pass). Not more: a reader that
+        re-encodes (csv_encoding latin-1, utf-16) allocates 16 times this
+        per read, and at 64 MB two reads at once ran out of the 2 GB
+        memory limit.
+    -#}
+    {{ return(8 * 1024 * 1024) }}
 {% endmacro %}
 
 
