@@ -35,6 +35,7 @@ staged as (
 
 select
     staged.source,
-    cast(staged.rows_staged + coalesce(unreadable.lines, 0) as bigint) as rows_read
+    cast(staged.rows_staged + coalesce(unreadable.lines, 0) as bigint) as rows_read,
+    cast(coalesce(unreadable.lines, 0) as bigint) as unreadable_lines
 from staged
 left join unreadable on staged.source = unreadable.source

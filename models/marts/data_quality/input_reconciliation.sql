@@ -18,15 +18,7 @@ with
 
 read_counts as (
 
-    select source, rows_read from {{ ref('int_input_row_counts') }}
-
-),
-
-unreadable as (
-
-    select source, count(*) as lines
-    from {{ ref('stg_input__unreadable_lines') }}
-    group by source
+    select source, rows_read, unreadable_lines from {{ ref('int_input_row_counts') }}
 
 ),
 
@@ -62,9 +54,8 @@ select
     ) as source_file,
     cast(read_counts.rows_read as bigint) as rows_read,
     cast(coalesce(validated.rows_accepted, 0) as bigint) as rows_accepted,
-    cast(coalesce(validated.rows_quarantined, 0) + coalesce(unreadable.lines, 0) as bigint)
+    cast(coalesce(validated.rows_quarantined, 0) + read_counts.unreadable_lines as bigint)
         as rows_quarantined,
     cast(coalesce(validated.rows_with_quarantined_values, 0) as bigint) as rows_with_quarantined_values
 from read_counts
 left join validated on read_counts.source = validated.source
-left join unreadable on read_counts.source = unreadable.source
