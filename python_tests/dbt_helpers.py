@@ -577,17 +577,9 @@ def case_fail_mart_test(input_dir: Path) -> tuple[dict, dict]:
     """A data test on a public mart fails, in a copy of the project given one
     failing singular test: the build must skip bi_publications and leave the
     previous publication (PREVIOUS_PUBLICATION) as it was."""
-    _planted_customers_csv(input_dir, renamed=False, n_per_group=25)
-    project_dir = copy_project(input_dir.parent / "project")
-    (project_dir / "tests" / "singular" / "segment_profiles_fail_on_purpose.sql").write_text(
+    return _failing_copy_after_a_publication(
+        input_dir, "tests/singular/segment_profiles_fail_on_purpose.sql",
         "select segment_id from {{ ref('segment_profiles') }}\n")
-    export_dir = input_dir.parent / "exports"
-    for relative, text in PREVIOUS_PUBLICATION.items():
-        (export_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        (export_dir / relative).write_text(text)
-    return ({"input_dir": str(input_dir), "features": ["annual_income", "spending_score"],
-             "export_dir": str(export_dir)},
-            {"project_dir": project_dir})
 
 
 def case_fail_model_outside_the_marts(input_dir: Path) -> tuple[dict, dict]:
@@ -595,10 +587,19 @@ def case_fail_model_outside_the_marts(input_dir: Path) -> tuple[dict, dict]:
     '-infinity' order date once crashed), in a copy of the project: the build must skip
     bi_publications and leave the previous publication (PREVIOUS_PUBLICATION)
     as it was, though every mart and its tests passed."""
+    return _failing_copy_after_a_publication(
+        input_dir, "models/semantic/time_spine_daily.sql",
+        "select cast('not a date' as date) as date_day\n")
+
+
+def _failing_copy_after_a_publication(input_dir: Path, relative_path: str,
+                                      sql: str) -> tuple[dict, dict]:
+    """Planted customers, a copy of the project with ``relative_path``
+    overwritten by ``sql`` (a node that fails), and an export folder holding
+    PREVIOUS_PUBLICATION, which the failing build must leave as it was."""
     _planted_customers_csv(input_dir, renamed=False, n_per_group=25)
     project_dir = copy_project(input_dir.parent / "project")
-    (project_dir / "models" / "semantic" / "time_spine_daily.sql").write_text(
-        "select cast('not a date' as date) as date_day\n")
+    (project_dir / relative_path).write_text(sql)
     export_dir = input_dir.parent / "exports"
     for relative, text in PREVIOUS_PUBLICATION.items():
         (export_dir / relative).parent.mkdir(parents=True, exist_ok=True)
