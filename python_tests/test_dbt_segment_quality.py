@@ -56,11 +56,15 @@ def member_claim_holds(members: pd.DataFrame, population: pd.DataFrame, feature:
     if feature == "tenure_days" and direction == "low":
         first = pd.to_datetime(members["first_purchase_date"]).dt.date
         facts = first >= as_of - dt.timedelta(days=NEW_CUSTOMER_DAYS)
-    elif feature == "recency_days" and direction == "high":
-        repeat = population[population["frequency"] >= 2]
+    elif feature == "recency_days":
+        # "Lapsed": overdue against their own rhythm; "Active": not overdue.
+        repeat = population[(population["frequency"] >= 2)
+                            & (population["purchase_cadence_days"] > 0)]
         median_gap = repeat["purchase_cadence_days"].median()
-        gap = np.where(members["frequency"] >= 2, members["purchase_cadence_days"], median_gap)
-        facts = members["recency_days"] > GAP_MULTIPLE * gap
+        has_rhythm = (members["frequency"] >= 2) & (members["purchase_cadence_days"] > 0)
+        gap = np.where(has_rhythm, members["purchase_cadence_days"], median_gap)
+        overdue = members["recency_days"] > GAP_MULTIPLE * gap
+        facts = overdue if direction == "high" else ~overdue
     elif feature == "frequency" and direction == "low":
         facts = members["frequency"] <= 1
     else:
@@ -89,6 +93,14 @@ def test_k_is_in_the_usable_range_and_stable(build):
     assert 3 <= chosen["k"] <= 8, chosen["selection_rule"]
     assert chosen["selection_path"] in ("most_granular_stable", "clear_structure")
     assert chosen["stability_ari"] >= 0.8, chosen["selection_rule"]
+    # Every segment on its own, not only the assignment as a whole.
+    assert chosen["min_segment_jaccard"] >= 0.75, chosen["selection_rule"]
+    profiles = build.table("segment_profiles")
+    clustered = profiles[profiles["segment_id"] > 0]
+    assert len(clustered) == chosen["k"]
+    assert (clustered["segment_stability"] >= 0.75).all(), clustered[
+        ["segment_name", "segment_stability"]]
+    assert profiles.loc[profiles["segment_id"] < 0, "segment_stability"].isna().all()
     # The rule says which path chose k, in words.
     assert chosen["selection_rule"].startswith(("no clear structure", "clear structure"))
     assert f"k={chosen['k']}" in chosen["selection_rule"]
@@ -215,3 +227,24 @@ def test_at_risk_high_value_fires_where_valuable_customers_are_overdue(build, cu
         members = clustered[clustered["segment_id"] == segment_id]
         assert member_claim_holds(members, clustered, "monetary", "high", as_of)[0]
         assert member_claim_holds(members, clustered, "recency_days", "high", as_of)[0]
+
+
+def test_quality_page_shows_every_segment_and_its_checks(build, tmp_path):
+    # The page docs/segment-quality.md is made of, written for this build.
+    from segmentation.quality import write_segment_quality
+
+    page = tmp_path / "quality.md"
+    write_segment_quality(build.db_path, page)
+    text = page.read_text()
+    profiles = build.table("segment_profiles")
+    chosen = build.query(
+        "select k, selection_rule from cluster_k_selection where method = 'kmeans' and is_chosen")
+    assert f"k = **{chosen['k'].iloc[0]}**" in text
+    assert chosen["selection_rule"].iloc[0] in text
+    for row in profiles.itertuples():
+        line = next(line for line in text.splitlines()
+                    if line.startswith(f"| {row.segment_id} | {row.segment_name} |"))
+        if row.segment_id > 0:
+            assert f"| {row.segment_stability:.2f} |" in line
+    assert "FAILED" not in text
+    assert "## Customers at risk" in text

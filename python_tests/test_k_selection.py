@@ -181,14 +181,17 @@ def gradual(ks=range(2, 11)) -> pd.DataFrame:
                        [0.9 + 0.05 * k for k in ks])
 
 
-def checks_from(table: dict[int, tuple[float, float]]):
-    """A check_segments stub that records which ks were asked for."""
+def checks_from(table: dict[int, tuple[float, ...]]):
+    """A check_segments stub that records which ks were asked for. Each k
+    maps to (ARI, closest centres) with every segment stable (Jaccard 0.9),
+    or to (ARI, least stable segment's Jaccard, closest centres)."""
     asked = []
 
     def check(k: int) -> SegmentCheck:
         asked.append(k)
-        ari, distance = table[k]
-        return SegmentCheck(k, ari, distance)
+        ari, jaccard, distance = table[k] if len(table[k]) == 3 else (table[k][0], 0.9,
+                                                                       table[k][1])
+        return SegmentCheck(k, ari, jaccard, distance)
 
     return check, asked
 
@@ -229,10 +232,19 @@ class TestNoClearStructure:
         # Most granular first, never above the actionable cap, stopping at the first pass.
         assert asked == [MAX_ACTIONABLE_K, 7, 6]
         assert "no clear structure" in choice.rule
-        assert "k=6: ARI 0.86, closest centres 1.40 sd" in choice.rule
-        assert "k=8: ARI 0.55" in choice.rule and "k=7: ARI 0.83, closest centres 0.70" \
+        assert ("k=6: ARI 0.86, least stable segment Jaccard 0.90, closest centres 1.40 sd"
+                in choice.rule)
+        assert "k=8: ARI 0.55" in choice.rule
+        assert "k=7: ARI 0.83, least stable segment Jaccard 0.90, closest centres 0.70" \
             in choice.rule
         assert [c.k for c in choice.checks] == [8, 7, 6]
+
+    def test_one_dissolving_segment_fails_a_good_ari(self):
+        check, asked = checks_from({8: (0.92, 0.55, 1.6), 7: (0.85, 0.8, 1.5)})
+        choice = choose_k(gradual(), total_sum_of_squares=1250, check_segments=check)
+        assert (choice.k, asked) == (7, [8, 7])
+        assert "every segment's Jaccard >= 0.75" in choice.rule
+        assert "k=8: ARI 0.92, least stable segment Jaccard 0.55" in choice.rule
 
     def test_the_smallest_k_no_longer_wins_a_continuum(self):
         check, _ = checks_from({k: (0.9, 1.5) for k in range(2, 11)})

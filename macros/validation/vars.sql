@@ -47,6 +47,8 @@
         'at_risk_min_monetary_score': {'kind': 'integer', 'min': 1, 'max': 5},
         'at_risk_gap_multiple': {'kind': 'number', 'min': 0, 'exclusive_min': true},
         'at_risk_min_tenure_days': {'kind': 'integer', 'min': 0},
+        'at_risk_min_recency_days': {'kind': 'integer', 'min': 0},
+        'min_feature_variation': {'kind': 'number', 'min': 0},
         'rule_max_depth': {'kind': 'integer', 'min': 1, 'max': 10},
         'stability_bootstraps': {'kind': 'integer', 'min': 0, 'max': 100},
         'stability_sample_size': {'kind': 'integer', 'min': 10},

@@ -49,6 +49,16 @@
             ~ orders_quarantine_hint()) }}
     {%- endif %}
     {%- set selection = selected_features() %}
+    {%- if not selection.explicit %}
+        {%- set sources = inputs | map(attribute='source') | list %}
+        {%- set left_out = selection.names | reject('in', sources) | list %}
+        {%- if left_out %}
+            {{ log("Left out of the model (default features): " ~ left_out | join(', ')
+                   ~ ": no variance, or a standard deviation under var min_feature_variation ("
+                   ~ checked_var('min_feature_variation') ~ ") of the mean; see "
+                   ~ "ml_feature_scaling.coefficient_of_variation", info=true) }}
+        {%- endif %}
+    {%- endif %}
     {%- if selection.explicit %}
         {%- set sources = inputs | map(attribute='source') | list %}
         {%- for name in selection.names if name not in sources %}

@@ -7,8 +7,14 @@
       categorical: one-hot, one column per level (top var max_onehot_levels
                 levels, the rest as '__other__', nulls as '__missing__'),
                 left as 0/1 (center 0, scale 1)
-    With default features, an input without variance is dropped here; a
-    feature named in var features without variance stops the build.
+    With default features, an input without variance is dropped here, and so
+    is a numeric one that hardly varies: a standard deviation (of the capped
+    values) under var min_feature_variation (default 0.1) of its mean. On a
+    single-cohort export (everyone joined in one quarter) tenure spans a few
+    weeks out of years; standardized, those weeks weigh as much as a
+    tenfold difference in spend, and the clusters split customers by the
+    month they joined. A feature named in var features without variance
+    stops the build; one that hardly varies is kept, as asked.
 -#}
 {%- set selection = selected_features() %}
 {%- set catalog = feature_catalog() %}
@@ -171,6 +177,9 @@ numeric_parameters as (
         caps.lower_cap,
         caps.upper_cap,
         round(skewness.skewness, 6) as skewness,
+        -- Variation around the mean (a ratio, unitless); null for a mean of 0.
+        round(capped_moments.stddev_value / nullif(abs(capped_moments.mean_value), 0), 6)
+            as coefficient_of_variation,
         (
             numeric_catalog.feature_family in ('money', 'count')
             and skewness.skewness > {{ var('log_transform_skewness') | float }}
@@ -180,6 +189,7 @@ numeric_parameters as (
     inner join medians on numeric_catalog.feature_name = medians.feature_name
     inner join caps on numeric_catalog.feature_name = caps.feature_name
     inner join skewness on numeric_catalog.feature_name = skewness.feature_name
+    inner join capped_moments on numeric_catalog.feature_name = capped_moments.feature_name
 
 ),
 
@@ -222,6 +232,7 @@ numeric_inputs as (
         numeric_parameters.upper_cap,
         numeric_parameters.skewness,
         numeric_parameters.is_log_transformed,
+        numeric_parameters.coefficient_of_variation,
         standardization.center,
         standardization.scale
     from numeric_parameters
@@ -303,6 +314,7 @@ one_hot_inputs as (
         cast(null as {{ dbt.type_float() }}) as upper_cap,
         cast(null as {{ dbt.type_float() }}) as skewness,
         false as is_log_transformed,
+        cast(null as {{ dbt.type_float() }}) as coefficient_of_variation,
         0.0 as center,
         1.0 as scale
     from one_hot_levels
@@ -323,6 +335,8 @@ select
 from all_inputs
 {%- if not selection.explicit %}
 where scale > 0
+    and (coefficient_of_variation is null
+         or coefficient_of_variation >= {{ checked_var('min_feature_variation') }})
 {%- else %}
 -- A named feature without variance is kept, so that ml_customer_features_scaled
 -- stops the build naming it; the columns a named feature expands into (one

@@ -7,6 +7,7 @@ select distinct
     davies_bouldin,
     elbow_sharpness,
     stability_ari,
+    min_segment_jaccard,
     min_centre_distance,
     is_chosen,
     selection_rule,

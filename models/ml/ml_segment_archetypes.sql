@@ -7,7 +7,9 @@
                                at least var('segment_name_min_deviation') sd
                                from the population on that feature, that way,
                                and the claim is true of most of its members
-                               (ml_segment_member_claims);
+                               (ml_segment_member_claims); for recency (overdue
+                               or not) and newness, which are facts about each
+                               member, leaning that way at all is enough;
       segment_playbook         archetype_priority: when several archetypes
                                match, the lowest number wins, except that an
                                archetype with a rule on one of the segment's
@@ -17,7 +19,6 @@
     returns (1st driver) are what the action must address.
     No archetype matches: 'mainstream'. The rules that matched are recorded.
 -#}
-{%- set min_deviation = var('segment_name_min_deviation', 0.5) | float %}
 
 with
 
@@ -80,9 +81,8 @@ rule_checks as (
         on segments.segment_id = claims.segment_id
         and rules.feature_name = claims.feature_name
         and rules.direction = claims.direction
-    where
-        (rules.direction = 'high' and deviations.standardized_difference >= {{ min_deviation }})
-        or (rules.direction = 'low' and deviations.standardized_difference <= -{{ min_deviation }})
+    where {{ driver_counts('rules.feature_name', 'rules.direction',
+                           'deviations.standardized_difference') }}
 
 ),
 

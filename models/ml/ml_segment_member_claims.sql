@@ -17,6 +17,10 @@
                         last purchase above var at_risk_gap_multiple times
                         their usual gap, for one-time buyers (and gaps of
                         0 days) the median gap of repeat buyers;
+      recency_days low  the member is not overdue ("Active"): the exact
+                        complement, so a segment is never both; "more recent
+                        than most" is no activity where most customers have
+                        lapsed;
       frequency low     the member bought once ("One-Off Buyers",
                         "Occasional").
 -#}
@@ -89,7 +93,9 @@ shares as (
         count(*) as members,
         avg(case when is_new then 1.0 else 0.0 end) as share_new,
         avg(case when is_one_off then 1.0 else 0.0 end) as share_one_off,
-        avg(case when is_overdue then 1.0 when is_overdue is not null then 0.0 end) as share_overdue
+        avg(case when is_overdue then 1.0 when is_overdue is not null then 0.0 end) as share_overdue,
+        avg(case when not is_overdue then 1.0 when is_overdue is not null then 0.0 end)
+            as share_not_overdue
         {%- for name in numeric_inputs %},
         {{ quantile('value_' ~ name, 0.5) }} as segment_median_{{ name }},
         avg(case when above_{{ name }} then 1.0 when above_{{ name }} is not null then 0.0 end)
@@ -113,12 +119,14 @@ claims as (
                 else 'most members above the population median of ' ~ name,
     } %}
     {%- set low_claim = {
-        'share': 'share_new' if name == 'tenure_days'
-                 else ('share_one_off' if name == 'frequency' else 'share_below_' ~ name),
-        'text': ('most members made their first purchase in the last ' ~ new_customer_days ~ ' days')
-                if name == 'tenure_days'
-                else ('most members bought once' if name == 'frequency'
-                      else 'most members below the population median of ' ~ name),
+        'share': {'tenure_days': 'share_new', 'frequency': 'share_one_off',
+                  'recency_days': 'share_not_overdue'}.get(name, 'share_below_' ~ name),
+        'text': {'tenure_days': 'most members made their first purchase in the last '
+                                ~ new_customer_days ~ ' days',
+                 'frequency': 'most members bought once',
+                 'recency_days': 'most members within their rhythm: days since their last purchase at most '
+                                 ~ gap_multiple ~ ' x their usual gap'}.get(
+                     name, 'most members below the population median of ' ~ name),
     } %}
     select
         shares.segment_id,

@@ -4,7 +4,8 @@
     (ml_segment_feature_deviations) and the phrase book seed
     segment_name_phrases:
       - drivers are features at least var('segment_name_min_deviation') sd
-        from the population whose claim holds for most members
+        from the population (for recency and newness, leaning that way:
+        macro driver_counts) whose claim holds for most members
         (ml_segment_member_claims: "Big Spenders" only when most spent above
         the median, "New" only when most first bought recently, ...),
         strongest first;
@@ -33,7 +34,6 @@
     build if any remain.
     The description lists the top three drivers in plain words.
 -#}
-{%- set min_deviation = var('segment_name_min_deviation', 0.5) | float %}
 
 with
 
@@ -79,8 +79,9 @@ drivers as (
         on deviations.segment_id = claims.segment_id
         and deviations.feature_name = claims.feature_name
         and deviations.direction = claims.direction
-    where abs(deviations.standardized_difference) >= {{ min_deviation }}
-        and claims.holds
+    where claims.holds
+        and {{ driver_counts('deviations.feature_name', 'deviations.direction',
+                             'deviations.standardized_difference') }}
 
 ),
 

@@ -15,9 +15,12 @@ Two paths, tried in order (``choose_k``):
 2. **No clear structure.** Customers form a continuum, and any k is a way of
    cutting it. A marketer then wants the most granular cut that is still
    real: the largest k up to ``MAX_ACTIONABLE_K`` whose segments come back
-   when refitted on bootstrap samples (mean adjusted Rand index at least
-   ``STABLE_ARI``) and whose centres are apart (every two at least
-   ``MIN_CENTRE_DISTANCE`` standard deviations in model units).
+   when refitted on bootstrap samples, as a whole (mean adjusted Rand index
+   at least ``STABLE_ARI``) and each one of them (its mean Jaccard overlap
+   with the most similar refitted segment at least ``STABLE_SEGMENT_JACCARD``:
+   a good overall ARI can hide one segment that dissolves), and whose
+   centres are apart (every two at least ``MIN_CENTRE_DISTANCE`` standard
+   deviations in model units).
 
 ``n_clusters`` overrides both.
 """
@@ -38,6 +41,10 @@ CLEAR_ELBOW_RATIO = 3.0
 # Mean bootstrap ARI at which segments count as stable (cluster-stability
 # practice: 0.75-0.85 is "stable", below 0.6 the clusters dissolve).
 STABLE_ARI = 0.8
+# Mean bootstrap Jaccard every single segment must reach (Hennig 2007,
+# "Cluster-wise assessment of cluster stability": above 0.75 a cluster is
+# valid and stable, 0.6-0.75 a pattern, below 0.5 it dissolves).
+STABLE_SEGMENT_JACCARD = 0.75
 # Every two segment centres at least this far apart, in standardized units
 # (the yard stick of var segment_match_max_distance).
 MIN_CENTRE_DISTANCE = 1.0
@@ -96,16 +103,19 @@ class SegmentCheck:
 
     k: int
     stability_ari: float  # mean bootstrap adjusted Rand index; NaN: too few rows to judge
+    min_segment_jaccard: float  # the least stable segment's mean bootstrap Jaccard
     min_centre_distance: float  # closest two centres, standardized units
 
     @property
     def passes(self) -> bool:
         return bool(self.stability_ari >= STABLE_ARI
+                    and self.min_segment_jaccard >= STABLE_SEGMENT_JACCARD
                     and self.min_centre_distance >= MIN_CENTRE_DISTANCE)
 
     def describe(self) -> str:
-        return (f"k={self.k}: ARI {self.stability_ari:.2f}, "
-                f"closest centres {self.min_centre_distance:.2f} sd")
+        return (f"k={self.k}: ARI {self.stability_ari:.2f}, least stable segment Jaccard "
+                f"{self.min_segment_jaccard:.2f}, closest centres "
+                f"{self.min_centre_distance:.2f} sd")
 
 
 @dataclass(frozen=True)
@@ -198,17 +208,22 @@ def choose_k(
         if check.passes:
             tried = "; ".join(c.describe() for c in checks[:-1])
             rule = (f"no clear structure ({unclear}; {described}); chose the most granular k up "
-                    f"to {upper} whose segments are stable (bootstrap ARI >= {STABLE_ARI:g}) and "
+                    f"to {upper} whose segments are stable ({_stable_needs()}) and "
                     f"apart (closest centres >= {MIN_CENTRE_DISTANCE:g} sd): {check.describe()}"
                     + (f" (more granular failed: {tried})" if tried else ""))
             return KChoice(k, rule, votes, "most_granular_stable", sharpness, tuple(checks))
     k = int(frame["k"].iloc[0])
     tried = "; ".join(c.describe() for c in checks)
     rule = (f"no clear structure ({unclear}; {described}); no k up to {upper} gave stable "
-            f"(bootstrap ARI >= {STABLE_ARI:g}), apart (closest centres >= "
+            f"({_stable_needs()}), apart (closest centres >= "
             f"{MIN_CENTRE_DISTANCE:g} sd) segments ({tried}), so the coarsest, k={k}: read "
             f"its segments as tendencies, not groups")
     return KChoice(k, rule, votes, "coarsest", sharpness, tuple(checks))
+
+
+def _stable_needs() -> str:
+    return (f"bootstrap ARI >= {STABLE_ARI:g}, every segment's Jaccard >= "
+            f"{STABLE_SEGMENT_JACCARD:g}")
 
 
 def _vote(frame: pd.DataFrame, votes: dict[str, int | None]) -> tuple[int | None, str]:

@@ -65,7 +65,8 @@ def kmeans_models(
     ``inertia``, ``silhouette``, ``calinski_harabasz``, ``davies_bouldin``,
     ``elbow_sharpness`` (how sharply inertia bends at k),
     ``min_centre_distance`` (the two closest centroids), ``stability_ari``
-    (measured only for the k the granular path checked, else NaN),
+    and ``min_segment_jaccard`` (the least stable segment; both measured
+    only for the k the granular path checked, else NaN),
     ``is_chosen``, ``selection_rule``, ``selection_path``,
     ``fit_customers``. Bootstrap refits use ``n_bootstraps`` samples of
     ``bootstrap_size`` rows, as ``cluster_stability`` does. Keeping every k's
@@ -90,11 +91,12 @@ def kmeans_models(
         centres_of[k] = model.cluster_centers_
 
     def check_segments(k: int) -> SegmentCheck:
-        ari, _ = bootstrap_stability(
+        stability = bootstrap_stability(
             matrix.values, centres_of[k], lambda v, c, s: kmeans_refit(v, c, s, n_init),
             n_bootstraps=n_bootstraps,
             sample_size=bootstrap_size, random_state=random_state)
-        return SegmentCheck(k, ari, min_centre_distance(centres_of[k]))
+        return SegmentCheck(k, stability.ari, stability.min_segment_jaccard,
+                            min_centre_distance(centres_of[k]))
 
     diagnostics = pd.DataFrame(per_k)
     total_sum_of_squares = float(((matrix.values - matrix.values.mean(axis=0)) ** 2).sum())
@@ -105,6 +107,8 @@ def kmeans_models(
         elbow_sharpness_at(diagnostics, total_sum_of_squares, k) for k in diagnostics["k"]]
     diagnostics["stability_ari"] = [
         checked[k].stability_ari if k in checked else np.nan for k in diagnostics["k"]]
+    diagnostics["min_segment_jaccard"] = [
+        checked[k].min_segment_jaccard if k in checked else np.nan for k in diagnostics["k"]]
     diagnostics["min_centre_distance"] = [
         min_centre_distance(centres_of[k]) for k in diagnostics["k"]]
     diagnostics["is_chosen"] = diagnostics["k"] == choice.k

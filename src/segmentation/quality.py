@@ -31,6 +31,7 @@ def segment_quality_tables(db_path: Path) -> dict[str, pd.DataFrame]:
             select k, round(silhouette, 3) as silhouette,
                    round(elbow_sharpness, 2) as elbow_sharpness,
                    round(stability_ari, 3) as stability_ari,
+                   round(min_segment_jaccard, 3) as min_segment_jaccard,
                    round(min_centre_distance, 2) as min_centre_distance,
                    is_chosen, selection_path, selection_rule
             from main.cluster_k_selection
@@ -73,6 +74,7 @@ def segment_quality_tables(db_path: Path) -> dict[str, pd.DataFrame]:
                 profiles.customer_share,
                 profiles.revenue_share,
                 profiles.revenue_per_customer,
+                profiles.segment_stability,
                 recommendations.archetype,
                 recommendations.action,
                 coalesce(checks.checks_passed, '') as checks_passed,
@@ -103,6 +105,10 @@ def _percent(value: float) -> str:
     return "" if pd.isna(value) else f"{100 * value:.1f}%"
 
 
+def _stability(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.2f}"
+
+
 def _cell(value: object) -> str:
     return str(value).replace("|", "\\|")
 
@@ -122,13 +128,15 @@ def render_markdown(tables: dict[str, pd.DataFrame], *, title: str, preamble: st
         "",
         f"> {chosen['selection_rule']}",
         "",
-        "| k | silhouette | elbow sharpness | bootstrap ARI | closest centres (sd) | chosen |",
-        "|---:|---:|---:|---:|---:|:---:|",
+        "| k | silhouette | elbow sharpness | bootstrap ARI | least stable segment (Jaccard) "
+        "| closest centres (sd) | chosen |",
+        "|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for row in k.itertuples():
         stability = "" if pd.isna(row.stability_ari) else f"{row.stability_ari:.3f}"
+        jaccard = "" if pd.isna(row.min_segment_jaccard) else f"{row.min_segment_jaccard:.3f}"
         sharpness = "" if pd.isna(row.elbow_sharpness) else f"{row.elbow_sharpness:.2f}"
-        lines.append(f"| {row.k} | {row.silhouette:.3f} | {sharpness} | {stability} | "
+        lines.append(f"| {row.k} | {row.silhouette:.3f} | {sharpness} | {stability} | {jaccard} | "
                      f"{row.min_centre_distance:.2f} | {'yes' if row.is_chosen else ''} |")
     lines += [
         "",
@@ -139,18 +147,21 @@ def render_markdown(tables: dict[str, pd.DataFrame], *, title: str, preamble: st
         "every word of the name and the share of members it holds for (a kept "
         "name of an earlier run is rechecked the same way). Comparisons in "
         "brackets tell apart segments that would share a name; they hold for the "
-        "members' medians.",
+        "members' medians. Stability is the segment's mean Jaccard overlap with "
+        "its closest match when the fit is redone on bootstrap samples "
+        "(`segment_profiles.segment_stability`: above 0.75 stable).",
         "",
-        "| id | name | customers | share | revenue share | revenue / customer | archetype "
-        "| action | checks passed |",
-        "|---:|---|---:|---:|---:|---:|---|---|---|",
+        "| id | name | customers | share | revenue share | revenue / customer | stability "
+        "| archetype | action | checks passed |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for row in segments.itertuples():
         checks = _cell(row.checks_passed) if row.all_hold else f"FAILED: {_cell(row.checks_passed)}"
         lines.append(
             f"| {row.segment_id} | {_cell(row.segment_name)} | {row.customers:,} | "
             f"{_percent(row.customer_share)} | {_percent(row.revenue_share)} | "
-            f"{row.revenue_per_customer:,.2f} | {row.archetype} | {_cell(row.action)} | "
+            f"{row.revenue_per_customer:,.2f} | {_stability(row.segment_stability)} | "
+            f"{row.archetype} | {_cell(row.action)} | "
             f"{checks} |")
     lines += [
         "",

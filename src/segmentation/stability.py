@@ -12,6 +12,7 @@ should not be trusted.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,20 @@ def ward_refit(values: np.ndarray, k: int, seed: int, n_microclusters: int = 400
                      for c in range(k)])
 
 
+class Stability(NamedTuple):
+    """How well a segmentation comes back in bootstrap refits."""
+
+    ari: float  # mean adjusted Rand index of the whole assignment
+    ari_sd: float
+    # Per reference segment (in centroid order): the mean over refits of its
+    # Jaccard overlap with the most similar refitted segment (Hennig 2007).
+    segment_jaccard: np.ndarray
+
+    @property
+    def min_segment_jaccard(self) -> float:
+        return float(np.min(self.segment_jaccard)) if len(self.segment_jaccard) else float("nan")
+
+
 def bootstrap_stability(
     values: np.ndarray,
     reference_centroids: np.ndarray,
@@ -50,32 +65,56 @@ def bootstrap_stability(
     n_bootstraps: int = 10,
     sample_size: int = 10000,
     random_state: int = 42,
-) -> tuple[float, float]:
-    """Mean and standard deviation of the ARI between the reference assignment
-    and refits on ``n_bootstraps`` bootstrap samples of ``sample_size`` rows.
+) -> Stability:
+    """Agreement between the reference assignment and refits on
+    ``n_bootstraps`` bootstrap samples of ``sample_size`` rows.
 
     Every row of ``values`` is labelled by its nearest reference centroid and
-    by its nearest centroid of each refit; the ARI compares the two.
+    by its nearest centroid of each refit. The ARI compares the two
+    assignments as a whole; the segment Jaccard asks of each reference
+    segment whether it comes back: |A & B| / |A | B| with B the refitted
+    segment that overlaps it most. A good ARI can hide one segment that
+    dissolves into its neighbours; its Jaccard cannot.
 
     A bootstrap sample with fewer distinct rows than k (only on a handful of
     customers) cannot be refitted at k and is skipped; when every sample is,
-    both numbers are NaN: there is too little data to judge stability.
+    every number is NaN: there is too little data to judge stability.
     """
     if n_bootstraps < 1:
         raise ValueError("n_bootstraps must be at least 1")
     k = reference_centroids.shape[0]
     reference = pairwise_distances_argmin(values, reference_centroids)
+    reference_sizes = np.bincount(reference, minlength=k)
     rng = np.random.default_rng(random_state)
     scores = []
+    jaccards = []
     for bootstrap in range(n_bootstraps):
         rows = rng.integers(0, values.shape[0], size=min(sample_size, values.shape[0]))
         if len(np.unique(values[rows], axis=0)) < k:
             continue
         centroids = refit(values[rows], k, random_state + bootstrap)
-        scores.append(adjusted_rand_score(reference, pairwise_distances_argmin(values, centroids)))
+        refitted = pairwise_distances_argmin(values, centroids)
+        scores.append(adjusted_rand_score(reference, refitted))
+        jaccards.append(_best_jaccard(reference, reference_sizes, refitted, len(centroids)))
     if not scores:
-        return float("nan"), float("nan")
-    return float(np.mean(scores)), float(np.std(scores))
+        return Stability(float("nan"), float("nan"), np.full(k, np.nan))
+    return Stability(float(np.mean(scores)), float(np.std(scores)),
+                     np.mean(np.vstack(jaccards), axis=0))
+
+
+def _best_jaccard(reference: np.ndarray, reference_sizes: np.ndarray, refitted: np.ndarray,
+                  n_refitted: int) -> np.ndarray:
+    """For each reference segment, its best Jaccard overlap with a refitted one.
+
+    An empty reference segment (no row nearest its centroid) scores 0.
+    """
+    k = len(reference_sizes)
+    overlap = np.zeros((k, n_refitted))
+    np.add.at(overlap, (reference, refitted), 1)
+    union = reference_sizes[:, None] + np.bincount(refitted, minlength=n_refitted)[None, :] - overlap
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, overlap / union, 0.0)
+    return jaccard.max(axis=1)
 
 
 def cluster_stability(
@@ -96,8 +135,11 @@ def cluster_stability(
         model input (``ml_cluster_centroids``); methods ``kmeans`` and
         ``hierarchical`` are refitted the way they were fitted.
 
-    Returns one row per method: ``method``, ``k``, ``stability_ari`` (mean),
-    ``stability_ari_sd``, ``n_bootstraps``, ``bootstrap_size``.
+    Returns one row per (``method``, ``cluster_index``): the cluster's
+    ``segment_jaccard`` (its mean Jaccard overlap with the refitted cluster
+    most like it), and the method's ``k``, ``stability_ari`` (mean),
+    ``stability_ari_sd``, ``min_segment_jaccard`` (the least stable
+    cluster's), ``n_bootstraps`` and ``bootstrap_size`` repeated on each row.
     """
     matrix = to_feature_matrix(table)
     refits: dict[str, Refit] = {
@@ -108,17 +150,22 @@ def cluster_stability(
     for method, group in centroids.groupby("method", sort=True):
         if method not in refits:
             raise ValueError(f"no refit known for method '{method}'")
-        reference = group.sort_values("cluster_index")[matrix.feature_names].to_numpy(float)
-        mean, sd = bootstrap_stability(
+        group = group.sort_values("cluster_index")
+        reference = group[matrix.feature_names].to_numpy(float)
+        stability = bootstrap_stability(
             matrix.values, reference, refits[method],
             n_bootstraps=n_bootstraps, sample_size=sample_size, random_state=random_state,
         )
-        rows.append({
-            "method": method,
-            "k": len(reference),
-            "stability_ari": mean,
-            "stability_ari_sd": sd,
-            "n_bootstraps": n_bootstraps,
-            "bootstrap_size": min(sample_size, matrix.n_customers),
-        })
+        for cluster_index, jaccard in zip(group["cluster_index"], stability.segment_jaccard):
+            rows.append({
+                "method": method,
+                "cluster_index": int(cluster_index),
+                "segment_jaccard": float(jaccard),
+                "k": len(reference),
+                "stability_ari": stability.ari,
+                "stability_ari_sd": stability.ari_sd,
+                "min_segment_jaccard": stability.min_segment_jaccard,
+                "n_bootstraps": n_bootstraps,
+                "bootstrap_size": min(sample_size, matrix.n_customers),
+            })
     return pd.DataFrame(rows)

@@ -13,7 +13,7 @@
     Attributes the input lacks stay null here and are imputed in ml_feature_scaling.
     is_clustered marks the customers the clusters are fitted on and scored:
     with orders, those with at least one completed purchase; the others (only
-    cancelled or returned orders, or none) are the "No Purchase Yet" segment.
+    cancelled, returned or amount-0 orders, or none) are the "No Purchase Yet" segment.
     Without orders every customer is clustered on their attributes.
 -#}
 

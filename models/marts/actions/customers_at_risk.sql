@@ -8,7 +8,10 @@
         (default 4: the top two fifths of buyers by net revenue), and
       - their days since the last purchase exceed var('at_risk_gap_multiple')
         (default 2) x their mean days between purchases, and never fall
-        within one usual gap, whatever the var says.
+        within one usual gap, whatever the var says, nor within
+        var('at_risk_min_recency_days') (default 30) days: a customer who
+        buys every few days and paused for a fortnight is not a retention
+        case yet.
     Revenue at stake is the customer's net revenue per year of tenure, with
     tenure counted as at least one year:
         monetary / greatest(tenure_days / 365.25, 1)
@@ -20,6 +23,7 @@
 {%- set gap_multiple = var('at_risk_gap_multiple', 2) | float %}
 {%- set min_monetary_score = var('at_risk_min_monetary_score', 4) | int %}
 {%- set min_tenure_days = var('at_risk_min_tenure_days', 90) | int %}
+{%- set min_recency_days = var('at_risk_min_recency_days', 30) | int %}
 
 with
 
@@ -59,6 +63,7 @@ candidates as (
         and rfm.monetary_score >= {{ min_monetary_score }}
         and customers.recency_days > {{ gap_multiple }} * customers.purchase_cadence_days
         and customers.recency_days > customers.purchase_cadence_days
+        and customers.recency_days > {{ min_recency_days }}
 
 )
 

@@ -69,7 +69,10 @@ dbscan as (
 
 stability as (
 
-    select * from {{ ref('ml_cluster_stability') }}
+    -- One row per method: the method-level figures repeat on each cluster's row.
+    select distinct
+        method, k, stability_ari, stability_ari_sd, min_segment_jaccard
+    from {{ ref('ml_cluster_stability') }}
 
 ),
 
@@ -90,7 +93,8 @@ unioned as (
         selection_path,
         elbow_sharpness,
         min_centre_distance,
-        stability_ari as checked_stability_ari
+        stability_ari as checked_stability_ari,
+        min_segment_jaccard as checked_min_segment_jaccard
     from kmeans
 
     union all
@@ -110,7 +114,8 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
+        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from hierarchical
 
     union all
@@ -130,7 +135,8 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
+        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from gmm
 
     union all
@@ -151,7 +157,8 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
+        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from kprototypes
 
     union all
@@ -178,7 +185,8 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari
+        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
+        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from dbscan
 
 )
@@ -200,7 +208,9 @@ select
     cast(round(unioned.min_centre_distance, 6) as double) as min_centre_distance,
     cast(round(coalesce(stability.stability_ari, unioned.checked_stability_ari), 6) as double)
         as stability_ari,
-    cast(round(stability.stability_ari_sd, 6) as double) as stability_ari_sd
+    cast(round(stability.stability_ari_sd, 6) as double) as stability_ari_sd,
+    cast(round(coalesce(stability.min_segment_jaccard, unioned.checked_min_segment_jaccard), 6)
+        as double) as min_segment_jaccard
 from unioned
 left join stability
     on unioned.method = stability.method

@@ -8,6 +8,8 @@
     their difference in the model's own units (after capping, log and
     scaling), and driver_rank orders them by its size: driver_rank <= 3 are a
     segment's top three drivers, the ones its name and description use.
+    direction follows the model-units difference where there is one (as the
+    name does), else the raw one.
 -#}
 {%- set features = profile_features() %}
 {%- set clustering = selected_features().names %}
@@ -136,8 +138,16 @@ select
     cast(round(final.population_mean, 6) as double) as population_mean,
     cast(round(final.population_sd, 6) as double) as population_sd,
     cast(round(final.standardized_difference, 6) as double) as standardized_difference,
+    -- The model's view where there is one: on heavy-tailed spend a few
+    -- large spenders lift the population's raw mean above a segment most of
+    -- whose members spend above the median; the raw sign would then say
+    -- "low" beside a name that says "Big Spenders".
     cast(
-        case when final.standardized_difference >= 0 then 'high' else 'low' end
+        case
+            when coalesce(final.model_space_difference, final.standardized_difference) >= 0
+                then 'high'
+            else 'low'
+        end
         as {{ dbt.type_string() }}
     ) as direction,
     cast(round(final.model_space_difference, 6) as double) as model_space_difference,

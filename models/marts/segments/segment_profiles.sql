@@ -3,7 +3,9 @@
     description, top drivers), how big it is (customers, share of customers
     and of net revenue), and for each numeric feature its mean, median and
     deviation from the population (segment mean minus population mean, in
-    population standard deviations).
+    population standard deviations); and whether it is real: its bootstrap
+    stability from the fit (ml_cluster_stability, through the cluster
+    numbering that gives each fitted cluster its segment id).
 -#}
 {%- set features = profile_features() %}
 
@@ -24,6 +26,19 @@ names as (
 deviations as (
 
     select * from {{ ref('ml_segment_feature_deviations') }}
+
+),
+
+stability as (
+
+    select
+        numbering.cluster_id as segment_id,
+        stability.segment_jaccard
+    from {{ ref('ml_cluster_stability') }} as stability
+    inner join {{ ref('ml_cluster_numbering') }} as numbering
+        on stability.method = numbering.method
+        and stability.cluster_index = numbering.cluster_index
+    where stability.method = {{ sql_string(checked_var('primary_method')) }}
 
 ),
 
@@ -85,7 +100,8 @@ select
     cast(round(cast(per_segment.customers as double) / population.customers, 6) as double) as customer_share,
     cast(round(per_segment.revenue, 2) as double) as revenue,
     cast(round(case when population.revenue > 0 then per_segment.revenue / population.revenue else 0 end, 6) as double) as revenue_share,
-    cast(round(per_segment.revenue / per_segment.customers, 2) as double) as revenue_per_customer
+    cast(round(per_segment.revenue / per_segment.customers, 2) as double) as revenue_per_customer,
+    cast(round(stability.segment_jaccard, 4) as double) as segment_stability
     {%- for feature in features %},
     cast(round(per_segment.mean_{{ feature }}, 4) as double) as mean_{{ feature }},
     cast(round(per_segment.median_{{ feature }}, 4) as double) as median_{{ feature }},
@@ -99,3 +115,4 @@ from per_segment
 cross join population
 left join names on per_segment.segment_id = names.segment_id
 left join top_drivers on per_segment.segment_id = top_drivers.segment_id
+left join stability on per_segment.segment_id = stability.segment_id
