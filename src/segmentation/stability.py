@@ -111,7 +111,8 @@ def _best_jaccard(reference: np.ndarray, reference_sizes: np.ndarray, refitted: 
     k = len(reference_sizes)
     overlap = np.zeros((k, n_refitted))
     np.add.at(overlap, (reference, refitted), 1)
-    union = reference_sizes[:, None] + np.bincount(refitted, minlength=n_refitted)[None, :] - overlap
+    refitted_sizes = np.bincount(refitted, minlength=n_refitted)
+    union = reference_sizes[:, None] + refitted_sizes[None, :] - overlap
     with np.errstate(invalid="ignore", divide="ignore"):
         jaccard = np.where(union > 0, overlap / union, 0.0)
     return jaccard.max(axis=1)
@@ -156,7 +157,8 @@ def cluster_stability(
             matrix.values, reference, refits[method],
             n_bootstraps=n_bootstraps, sample_size=sample_size, random_state=random_state,
         )
-        for cluster_index, jaccard in zip(group["cluster_index"], stability.segment_jaccard):
+        for cluster_index, jaccard in zip(group["cluster_index"], stability.segment_jaccard,
+                                          strict=True):
             rows.append({
                 "method": method,
                 "cluster_index": int(cluster_index),
