@@ -351,6 +351,22 @@ def case_realistic_shop(input_dir: Path) -> tuple[dict, dict]:
     return {"input_dir": str(input_dir)}, {}
 
 
+def case_single_cohort_shop(input_dir: Path) -> tuple[dict, dict]:
+    """One cohort followed for years, as the CDNOW export is: only the
+    realistic shop's customers who signed up in its first quarter, with all
+    their orders. Tenure then spans a quarter out of three years."""
+    from segmentation.realistic_shop import generate_realistic_shop
+
+    customers, orders = generate_realistic_shop(4 * REALISTIC_CUSTOMERS, random_state=5)
+    first_day = pc.min(customers["signup_date"]).as_py()
+    cohort = customers.filter(pc.less(
+        customers["signup_date"], pa.scalar(first_day + dt.timedelta(days=91), pa.date32())))
+    orders = orders.filter(pc.is_in(orders["customer_id"], value_set=cohort["customer_id"]))
+    write_table(cohort, input_dir / "customers.csv", file_format="csv")
+    write_table(orders, input_dir / "orders.csv", file_format="csv")
+    return {"input_dir": str(input_dir)}, {}
+
+
 def case_demo(input_dir: Path) -> tuple[dict, dict]:
     """The demo seeds, no vars at all."""
     return {}, {}
@@ -759,6 +775,7 @@ CASES: dict[str, Callable[[Path], tuple[dict, dict]]] = {
     "fail_score_after_interrupted_fit": case_fail_score_after_interrupted_fit,
     "fail_score_after_scaling_rebuilt": case_fail_score_after_scaling_rebuilt,
     "realistic_shop": case_realistic_shop,
+    "single_cohort_shop": case_single_cohort_shop,
     "planted_customers": case_planted_customers,
     "planted_company": case_planted_company,
     "planted_company_hierarchical": case_planted_company_hierarchical,

@@ -22,15 +22,26 @@ import pytest
 from dbt_helpers import PROJECT_DIR
 
 NO_PURCHASE_SEGMENT_ID = -1
+WIN_BACK = {"lapsed", "at_risk_high_value"}
 NEW_CUSTOMER_DAYS = 90
 GAP_MULTIPLE = 2.0
 AT_RISK_MIN_TENURE_DAYS = 90
+AT_RISK_MIN_RECENCY_DAYS = 30
 
 
 @pytest.fixture(scope="module")
 def build(build_realistic_shop):
     assert build_realistic_shop.succeeded, build_realistic_shop.describe()
     return build_realistic_shop
+
+
+@pytest.fixture(scope="module", params=["realistic_shop", "single_cohort_shop"])
+def shop(request):
+    """The realistic shop, and one cohort of it followed for three years (as
+    the CDNOW export is): most customers lapsed, tenure nearly constant."""
+    built = request.getfixturevalue(f"build_{request.param}")
+    assert built.succeeded, built.describe()
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +98,8 @@ def name_words(name: str, phrases: pd.DataFrame) -> list[tuple[str, str, str]]:
     return found
 
 
-def test_k_is_in_the_usable_range_and_stable(build):
+def test_k_is_in_the_usable_range_and_stable(shop):
+    build = shop
     k = build.query("select * from cluster_k_selection where method = 'kmeans'")
     chosen = k[k["is_chosen"]].iloc[0]
     assert 3 <= chosen["k"] <= 8, chosen["selection_rule"]
@@ -106,7 +118,8 @@ def test_k_is_in_the_usable_range_and_stable(build):
     assert f"k={chosen['k']}" in chosen["selection_rule"]
 
 
-def test_every_word_of_every_name_is_true_of_the_members(build, customers):
+def test_every_word_of_every_name_is_true_of_the_members(shop):
+    customers = shop.table("dim_customer_segments")
     as_of = pd.to_datetime(customers["as_of_date"].iloc[0]).date()
     clustered = customers[customers["segment_id"] > 0]
     phrases = phrase_book()
@@ -133,8 +146,8 @@ def test_value_words_only_on_segments_above_the_median(customers):
             assert len(members) / len(clustered) < 0.5, name
 
 
-def test_names_are_distinct_and_never_numbered(build):
-    names = build.query("select segment_id, segment_name from segment_profiles")
+def test_names_are_distinct_and_never_numbered(shop):
+    names = shop.query("select segment_id, segment_name from segment_profiles")
     assert names["segment_name"].is_unique, names
     assert not names["segment_name"].str.contains(r"\s\d+$").any(), names
 
@@ -179,8 +192,9 @@ def test_at_risk_list_only_overdue_customers_with_a_rhythm(build, customers):
     assert len(at_risk) > 0
     assert (at_risk["frequency"] >= 2).all()
     assert (at_risk["tenure_days"] >= AT_RISK_MIN_TENURE_DAYS).all()
-    # Never someone who bought within their usual gap.
+    # Never someone who bought within their usual gap, nor in the last month.
     assert (at_risk["recency_days"] > GAP_MULTIPLE * at_risk["usual_gap_days"]).all()
+    assert (at_risk["recency_days"] > AT_RISK_MIN_RECENCY_DAYS).all()
     # What is at stake is never more than the customer ever spent.
     assert (at_risk["revenue_at_stake_per_year"] <= at_risk["monetary"] + 0.01).all()
     assert at_risk["revenue_at_stake_per_year"].sum() <= at_risk["monetary"].sum()
@@ -248,3 +262,49 @@ def test_quality_page_shows_every_segment_and_its_checks(build, tmp_path):
             assert f"| {row.segment_stability:.2f} |" in line
     assert "FAILED" not in text
     assert "## Customers at risk" in text
+
+
+def test_a_segment_mostly_overdue_and_leaning_lapsed_gets_a_win_back_action(shop):
+    # On CDNOW a segment of all-overdue big spenders, 0.46 sd more lapsed than
+    # a population that had mostly lapsed, got "grow high spenders".
+    customers = shop.table("dim_customer_segments")
+    as_of = pd.to_datetime(customers["as_of_date"].iloc[0]).date()
+    clustered = customers[customers["segment_id"] > 0]
+    drivers = shop.query(
+        "select segment_id, feature_name, model_space_difference, driver_rank "
+        "from segment_drivers where driver_rank is not null")
+    recency = drivers[drivers["feature_name"] == "recency_days"].set_index("segment_id")
+    rules = shop.table("segment_archetype_rules")
+    actions = shop.table("segment_recommendations").set_index("segment_id")
+    checked = 0
+    for segment_id, members in clustered.groupby("segment_id"):
+        overdue, share = member_claim_holds(members, clustered, "recency_days", "high", as_of)
+        archetype = actions.loc[segment_id, "archetype"]
+        if overdue and recency.loc[segment_id, "model_space_difference"] > 0:
+            checked += 1
+            if archetype not in WIN_BACK:
+                # The documented exception: an archetype that speaks to one of
+                # the segment's top three drivers beats one that does not
+                # (an all-returns segment is also overdue).
+                top = set(drivers.loc[(drivers["segment_id"] == segment_id)
+                                      & (drivers["driver_rank"] <= 3), "feature_name"])
+                assert "recency_days" not in top, (segment_id, share, archetype)
+                assert set(rules.loc[rules["archetype"] == archetype, "feature_name"]) & top, (
+                    segment_id, share, archetype)
+        if archetype in WIN_BACK:
+            assert overdue, (segment_id, share)
+    assert checked >= 1
+
+
+def test_a_feature_that_hardly_varies_is_left_out(build, build_single_cohort_shop):
+    # One cohort: tenure spans a quarter out of three years. Standardized,
+    # that quarter split customers by the month they joined.
+    cohort = build_single_cohort_shop
+    inputs = cohort.query("select feature_name from ml_feature_scaling")["feature_name"]
+    assert "tenure_days" not in set(inputs) and "monetary" in set(inputs)
+    assert "Left out of the model (default features): tenure_days" in cohort.output
+    # The realistic shop, joined over three years, keeps it.
+    variation = build.query(
+        "select feature_name, coefficient_of_variation from ml_feature_scaling "
+        "where feature_name = 'tenure_days'")
+    assert variation["coefficient_of_variation"].iloc[0] >= 0.1
