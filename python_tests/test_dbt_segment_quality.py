@@ -230,6 +230,28 @@ def test_recent_first_purchases_are_new_customers(build):
     assert (rfm.loc[no_purchase, "rfm_segment"] == "No Purchase Yet").all()
 
 
+def test_no_overdue_repeat_buyer_has_a_recent_rfm_name(shop):
+    # On CDNOW, where most customers had lapsed, R4 spanned 141-430 days and
+    # two thirds of the at-risk list were "Champions". The scores stay
+    # quintiles (equal values, equal scores); the name does not say "recent"
+    # of a customer overdue against their own rhythm.
+    rfm = shop.query("""
+        select rfm.rfm_segment, rfm.recency_score, dim.frequency, dim.recency_days,
+               dim.purchase_cadence_days
+        from customer_rfm as rfm
+        inner join dim_customer_segments as dim using (customer_id)""")
+    overdue = ((rfm["frequency"] >= 2) & (rfm["purchase_cadence_days"] > 0)
+               & (rfm["recency_days"] > GAP_MULTIPLE * rfm["purchase_cadence_days"]))
+    segment_map = pd.read_csv(PROJECT_DIR / "seeds" / "rfm_segment_map.csv").dropna()
+    recent_names = set(segment_map.loc[segment_map["recency_score_min"] >= 3, "rfm_segment"])
+    named = rfm.loc[overdue & (rfm["rfm_segment"] != "New Customers"), "rfm_segment"]
+    assert len(named) > 0
+    assert not set(named) & recent_names, named.value_counts()
+    assert (rfm.loc[overdue, "recency_score"] >= 3).any()  # the scores themselves are kept
+    at_risk = shop.table("customers_at_risk")
+    assert not set(at_risk["rfm_segment"]) & recent_names
+
+
 def test_at_risk_high_value_fires_where_valuable_customers_are_overdue(build, customers):
     # The playbook's top-priority archetype never fired on three real exports.
     as_of = pd.to_datetime(customers["as_of_date"].iloc[0]).date()

@@ -32,12 +32,20 @@
       2. 'New Customers': first purchase at most var('new_customer_days')
          days before as_of_date, whatever the scores say.
       3. Otherwise the seed rfm_segment_map (recency score x fm score ranges),
-         which a team can edit.
+         which a team can edit, looked up with the recency score capped at 2
+         for a repeat buyer who is overdue against their own rhythm (days
+         since the last purchase above var('at_risk_gap_multiple') x their
+         mean gap, the test of customers_at_risk and of "Lapsed"). The
+         recency quintile is relative: where most customers have lapsed
+         (CDNOW, a real export), R4 spanned 141-430 days, and two thirds of
+         the at-risk list were "Champions", 267 days out on a usual gap of 52.
+         The score itself is not changed, so equal recencies keep equal scores.
     Every description is the seed's: the two rule segments are its rows
     without score ranges.
 -#}
 
-{%- set new_customer_days = var('new_customer_days', 90) | int %}
+{%- set new_customer_days = checked_var('new_customer_days') %}
+{%- set gap_multiple = checked_var('at_risk_gap_multiple') %}
 
 with
 
@@ -51,7 +59,13 @@ customers as (
         cast(recency_days as integer) as recency_days,
         cast(frequency as integer) as frequency,
         round(monetary, 2) as monetary,
-        first_purchase_date
+        first_purchase_date,
+        coalesce(
+            frequency >= 2
+                and purchase_cadence_days > 0
+                and recency_days > {{ gap_multiple }} * purchase_cadence_days,
+            false
+        ) as is_overdue
     from {{ ref('int_customer_features') }}
 
 ),
@@ -88,6 +102,7 @@ scored as (
         customer_id,
         has_purchases,
         first_purchase_date,
+        is_overdue,
         case
             when not has_purchases then 0
             else cast(1 + floor(5.0 * (recency_rank - 1) / buyers) as integer)
@@ -151,7 +166,8 @@ segmented as (
     from with_fm
     cross join as_of
     left join segment_map
-        on with_fm.recency_score = segment_map.recency_score
+        on case when with_fm.is_overdue then least(with_fm.recency_score, 2)
+                else with_fm.recency_score end = segment_map.recency_score
         and with_fm.fm_score = segment_map.fm_score
 
 ),
