@@ -31,6 +31,9 @@ select
     ) as is_purchase_line,
     -- Accepted, but with a value that did not parse (quantity): counted per
     -- customer so int_orders_with_issues knows whether it must look for them.
-    (invalid_columns is not null) as has_set_aside_value
+    (invalid_columns is not null) as has_set_aside_value,
+    -- The line's place in its file: the grain (a view; unread columns cost nothing).
+    source_file,
+    source_row_number
 from {{ ref('int_orders_validated') }}
 where rejection_reason is null

@@ -1,0 +1,182 @@
+"""Structure rules over dbt's manifest, in the spirit of dbt-project-evaluator.
+
+dbt-project-evaluator is a hub package, which `dbt deps` cannot reach here,
+so the rules this project holds itself to are checked in plain Python over
+``target/manifest.json`` (written by ``dbt parse``, ``dbt build`` ...):
+
+* ``missing_primary_key``: every model has a test of its grain: the
+  project's ``primary_key`` test (unique and not null, on a column or on
+  ``columns: [...]``), ``unique`` and ``not_null`` on one column (as tests
+  or enforced constraints), or ``unique_combination_of_columns`` whose every
+  column is not null (test or constraint); ``primary_key``'s
+  ``nullable_columns`` names key parts that are null by design. The one
+  exception: a model that declares its key and why it is not tested
+  (``meta: {primary_key: [...], primary_key_untested: "<why>"}``), listed as
+  accepted on every run so the reason stays in sight (the order-line views,
+  where a test would re-read every line of the input).
+* ``undocumented_model``: every model has a description.
+* ``undocumented_public_column``: every column of a model in ``models/marts``
+  is described.
+* ``mart_without_contract``: every model in ``models/marts`` enforces its
+  contract, so a BI tool never sees a column change type silently.
+
+Usage::
+
+    python dev/check_dbt_project.py [--manifest target/manifest.json]
+
+Prints one line per finding and exits 1 when there is any; CI runs it after
+the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+MARTS_FOLDER = "models/marts/"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    rule: str
+    model: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.model}: {self.detail}"
+
+
+def check_manifest(manifest: dict) -> list[Finding]:
+    """Every finding of every rule, sorted."""
+    models = {uid: node for uid, node in manifest["nodes"].items()
+              if node["resource_type"] == "model" and node["package_name"] == _project(manifest)}
+    tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
+    findings = [
+        *_missing_primary_keys(models, tests),
+        *_undocumented_models(models),
+        *_undocumented_public_columns(models),
+        *_marts_without_contract(models),
+    ]
+    return sorted(findings)
+
+
+def _project(manifest: dict) -> str:
+    return manifest["metadata"].get("project_name") or next(
+        node["package_name"] for node in manifest["nodes"].values()
+        if node["resource_type"] == "model")
+
+
+def _column_tests(tests: Iterable[dict]) -> tuple[dict, list[tuple[str, list[str]]]]:
+    """(model -> column -> generic test names, [(model, combination columns)])."""
+    per_column: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    combinations: list[tuple[str, list[str]]] = []
+    for test in tests:
+        metadata = test.get("test_metadata") or {}
+        name = metadata.get("name")
+        model = test.get("attached_node")
+        if not name or not model:
+            continue
+        kwargs = metadata.get("kwargs") or {}
+        column = test.get("column_name") or kwargs.get("column_name")
+        if name == "unique_combination_of_columns":
+            combinations.append((model, list(kwargs.get("combination_of_columns") or [])))
+        elif name == "primary_key" and kwargs.get("columns"):
+            # The model-level form tests a combination for nulls too.
+            combinations.append((model, list(kwargs["columns"])))
+            for key_column in kwargs["columns"]:
+                nullable = key_column in (kwargs.get("nullable_columns") or [])
+                per_column[model][key_column].add(
+                    "nullable_by_design" if nullable else "not_null")
+        elif column:
+            per_column[model][column.strip('"`')].add(name)
+    return per_column, combinations
+
+
+def _constraint_types(model: dict) -> dict[str, set[str]]:
+    types: dict[str, set[str]] = defaultdict(set)
+    for name, column in model.get("columns", {}).items():
+        for constraint in column.get("constraints") or []:
+            types[name].add(constraint.get("type"))
+    for constraint in model.get("constraints") or []:
+        for name in constraint.get("columns") or []:
+            types[name].add(constraint.get("type"))
+    return types
+
+
+def _missing_primary_keys(models: dict, tests: list[dict]) -> Iterable[Finding]:
+    per_column, combinations = _column_tests(tests)
+    for uid, model in models.items():
+        constraints = _constraint_types(model)
+
+        def checks(column: str, uid: str = uid, constraints: dict = constraints) -> set[str]:
+            return per_column[uid].get(column, set()) | constraints.get(column, set())
+
+        columns = set(per_column[uid]) | set(constraints)
+        keyed = any("primary_key" in checks(column)
+                    or {"unique", "not_null"} <= checks(column) for column in columns)
+        # A combination is a key when its columns are not null, except those
+        # declared nullable by design (primary_key's nullable_columns).
+        keyed = keyed or any(
+            combo_model == uid and combo and any(
+                checks(column) & {"not_null", "primary_key"} for column in combo)
+            and all(checks(column) & {"not_null", "primary_key", "nullable_by_design"}
+                    for column in combo)
+            for combo_model, combo in combinations)
+        meta = model.get("meta") or {}
+        if not keyed and meta.get("primary_key") and str(
+                meta.get("primary_key_untested") or "").strip():
+            yield Finding("accepted_untested_primary_key", model["name"],
+                          f"key {meta['primary_key']}: {meta['primary_key_untested']}")
+        elif not keyed:
+            yield Finding("missing_primary_key", model["name"],
+                          "no test of the model's grain (primary_key, unique + not_null, or "
+                          "unique_combination_of_columns over not-null columns)")
+
+
+def _undocumented_models(models: dict) -> Iterable[Finding]:
+    for model in models.values():
+        if not (model.get("description") or "").strip():
+            yield Finding("undocumented_model", model["name"], "no description")
+
+
+def _undocumented_public_columns(models: dict) -> Iterable[Finding]:
+    for model in models.values():
+        if not model["original_file_path"].startswith(MARTS_FOLDER):
+            continue
+        for name, column in model.get("columns", {}).items():
+            if not (column.get("description") or "").strip():
+                yield Finding("undocumented_public_column", model["name"], f"column {name}")
+
+
+def _marts_without_contract(models: dict) -> Iterable[Finding]:
+    for model in models.values():
+        if not model["original_file_path"].startswith(MARTS_FOLDER):
+            continue
+        if not ((model.get("config") or {}).get("contract") or {}).get("enforced"):
+            yield Finding("mart_without_contract", model["name"], "contract not enforced")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--manifest", default="target/manifest.json")
+    args = parser.parse_args(argv)
+    path = Path(args.manifest)
+    if not path.exists():
+        print(f"{path} does not exist: run `dbt parse` first", file=sys.stderr)
+        return 2
+    findings = check_manifest(json.loads(path.read_text()))
+    accepted = [finding for finding in findings if finding.rule.startswith("accepted_")]
+    failing = [finding for finding in findings if finding not in accepted]
+    for finding in accepted + failing:
+        print(finding)
+    print(f"{len(failing)} finding(s), {len(accepted)} accepted exception(s) in {path}")
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
