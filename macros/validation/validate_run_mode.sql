@@ -110,9 +110,9 @@
                 ~ "project (" ~ unstamped | sort | join(', ') ~ " carry no fit invocation id). "
                 ~ "Refit once: dbt build") }}
         {%- endif -%}
-        {%- if fit.rows and fit.rows[0][0] != var('primary_method', 'kmeans') -%}
+        {%- if fit.rows and fit.rows[0][0] != var('primary_method') -%}
             {{ exceptions.raise_compiler_error(
-                "var primary_method is '" ~ var('primary_method', 'kmeans') ~ "', but the stored model "
+                "var primary_method is '" ~ var('primary_method') ~ "', but the stored model "
                 ~ "(fitted at run " ~ fit.rows[0][1] ~ ") has '" ~ fit.rows[0][0] ~ "' segments. "
                 ~ "Score with the method it was fitted with, or refit: dbt build") }}
         {%- endif -%}

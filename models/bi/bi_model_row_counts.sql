@@ -104,7 +104,7 @@
     'customer_next_category',
     'int_customer_category_purchases',
     'segment_category_affinity',
-] if var('cross_sell', false) is sameas true else []) -%}
+] if var('cross_sell') is sameas true else []) -%}
 
 {%- set materialized = {} %}
 {%- if execute %}

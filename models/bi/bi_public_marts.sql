@@ -42,7 +42,7 @@
     'segment_migration',
     'feature_distribution_history',
     'segment_drift',
-] + (['segment_category_affinity', 'customer_next_category'] if var('cross_sell', false) is sameas true else []) -%}
+] + (['segment_category_affinity', 'customer_next_category'] if var('cross_sell') is sameas true else []) -%}
 
 {%- if execute %}
     {%- set unlisted = [] %}
@@ -70,7 +70,7 @@
     'quarantined_rows': ref('bi_quarantined_rows') | string,
     'quarantined_values': ref('bi_quarantined_values') | string,
 }) %}
-{%- set history_runs = var('published_history_runs', none) %}
+{%- set history_runs = var('published_history_runs') %}
 {%- if history_runs is not none %}
     {#- A whole number >= 1: checked on-run-start (validate_segmentation_inputs). #}
     {%- do published_relation.update({'customer_segment_history':

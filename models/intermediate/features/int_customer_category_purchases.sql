@@ -9,7 +9,7 @@
     with var cross_sell: true, like the marts built on it.
 -#}
 {#- `is sameas true`: a cross_sell that is not a boolean reaches validate_vars, which names it. -#}
-{{ config(enabled=var('cross_sell', false) is sameas true) }}
+{{ config(enabled=var('cross_sell') is sameas true) }}
 
 with
 

@@ -20,10 +20,10 @@
     rate; a customer younger than a year is credited with what they spent so
     far, not with an extrapolation of a few weeks.
 -#}
-{%- set gap_multiple = var('at_risk_gap_multiple', 2) | float %}
-{%- set min_monetary_score = var('at_risk_min_monetary_score', 4) | int %}
-{%- set min_tenure_days = var('at_risk_min_tenure_days', 90) | int %}
-{%- set min_recency_days = var('at_risk_min_recency_days', 30) | int %}
+{%- set gap_multiple = checked_var('at_risk_gap_multiple') %}
+{%- set min_monetary_score = checked_var('at_risk_min_monetary_score') %}
+{%- set min_tenure_days = checked_var('at_risk_min_tenure_days') %}
+{%- set min_recency_days = checked_var('at_risk_min_recency_days') %}
 
 with
 

@@ -8,9 +8,9 @@
     gets no row, nor does a customer in DBSCAN's noise (segment 0).
 -#}
 {#- `is sameas true`: a cross_sell that is not a boolean reaches validate_vars, which names it. -#}
-{{ config(enabled=var('cross_sell', false) is sameas true) }}
-{%- set recommendations = var('cross_sell_recommendations', 3) | int %}
-{%- set min_penetration = var('cross_sell_min_penetration', 0.05) | float %}
+{{ config(enabled=var('cross_sell') is sameas true) }}
+{%- set recommendations = checked_var('cross_sell_recommendations') %}
+{%- set min_penetration = checked_var('cross_sell_min_penetration') %}
 
 with
 

@@ -10,7 +10,7 @@
     segment without purchase revenue has no rows.
 -#}
 {#- `is sameas true`: a cross_sell that is not a boolean reaches validate_vars, which names it. -#}
-{{ config(enabled=var('cross_sell', false) is sameas true) }}
+{{ config(enabled=var('cross_sell') is sameas true) }}
 
 with
 
