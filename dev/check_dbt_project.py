@@ -15,10 +15,13 @@ so the rules this project holds itself to are checked in plain Python over
   accepted on every run so the reason stays in sight (the order-line views,
   where a test would re-read every line of the input).
 * ``undocumented_model``: every model has a description.
-* ``undocumented_public_column``: every column of a model in ``models/marts``
-  is described.
-* ``mart_without_contract``: every model in ``models/marts`` enforces its
+* ``mart_not_public``: every model in ``models/marts`` has ``access: public``
+  (dbt_project.yml sets it on the folder: the one definition of "public").
+* ``undocumented_public_column``: every column of a public model is described.
+* ``public_model_without_contract``: every public model enforces its
   contract, so a BI tool never sees a column change type silently.
+* ``exposure_on_non_public_model``: dashboards and reports (exposures) read
+  public models only.
 
 Usage::
 
@@ -59,8 +62,10 @@ def check_manifest(manifest: dict) -> list[Finding]:
     findings = [
         *_missing_primary_keys(models, tests),
         *_undocumented_models(models),
+        *_marts_not_public(models),
         *_undocumented_public_columns(models),
-        *_marts_without_contract(models),
+        *_public_models_without_contract(models),
+        *_exposures_on_non_public_models(manifest, models),
     ]
     return sorted(findings)
 
@@ -144,21 +149,39 @@ def _undocumented_models(models: dict) -> Iterable[Finding]:
             yield Finding("undocumented_model", model["name"], "no description")
 
 
+def _is_public(model: dict) -> bool:
+    return (model.get("access") or (model.get("config") or {}).get("access")) == "public"
+
+
+def _marts_not_public(models: dict) -> Iterable[Finding]:
+    for model in models.values():
+        if model["original_file_path"].startswith(MARTS_FOLDER) and not _is_public(model):
+            yield Finding("mart_not_public", model["name"],
+                          "in models/marts but not access: public")
+
+
 def _undocumented_public_columns(models: dict) -> Iterable[Finding]:
     for model in models.values():
-        if not model["original_file_path"].startswith(MARTS_FOLDER):
+        if not _is_public(model):
             continue
         for name, column in model.get("columns", {}).items():
             if not (column.get("description") or "").strip():
                 yield Finding("undocumented_public_column", model["name"], f"column {name}")
 
 
-def _marts_without_contract(models: dict) -> Iterable[Finding]:
+def _public_models_without_contract(models: dict) -> Iterable[Finding]:
     for model in models.values():
-        if not model["original_file_path"].startswith(MARTS_FOLDER):
-            continue
-        if not ((model.get("config") or {}).get("contract") or {}).get("enforced"):
-            yield Finding("mart_without_contract", model["name"], "contract not enforced")
+        if _is_public(model) and not (
+                (model.get("config") or {}).get("contract") or {}).get("enforced"):
+            yield Finding("public_model_without_contract", model["name"], "contract not enforced")
+
+
+def _exposures_on_non_public_models(manifest: dict, models: dict) -> Iterable[Finding]:
+    for exposure in (manifest.get("exposures") or {}).values():
+        for uid in (exposure.get("depends_on") or {}).get("nodes") or []:
+            if uid in models and not _is_public(models[uid]):
+                yield Finding("exposure_on_non_public_model", models[uid]["name"],
+                              f"read by exposure {exposure['name']}")
 
 
 def main(argv: list[str] | None = None) -> int:

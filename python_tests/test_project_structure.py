@@ -19,10 +19,11 @@ check_manifest = check_dbt_project.check_manifest
 
 
 def model(name: str, *, folder: str = "intermediate", columns: dict | None = None,
-          meta: dict | None = None, contract: bool = False) -> tuple[str, dict]:
+          meta: dict | None = None, contract: bool = False,
+          access: str = "protected") -> tuple[str, dict]:
     uid = f"model.shop.{name}"
     return uid, {
-        "resource_type": "model", "package_name": "shop", "name": name,
+        "resource_type": "model", "package_name": "shop", "name": name, "access": access,
         "original_file_path": f"models/{folder}/{name}.sql", "description": "what it is",
         "columns": columns or {}, "meta": meta or {},
         "config": {"contract": {"enforced": contract}}, "constraints": [],
@@ -87,12 +88,25 @@ def test_an_untested_key_needs_its_reason():
         ("accepted_untested_primary_key", "lines")]
 
 
-def test_marts_need_a_description_on_every_column_and_a_contract():
-    mart = model("segments", folder="marts", columns={
-        "segment_id": {"description": "the segment"}, "size": {"description": ""}})
+def test_public_models_need_a_description_on_every_column_and_a_contract():
+    columns = {"segment_id": {"description": "the segment"}, "size": {"description": ""}}
+    mart = model("segments", folder="marts", columns=columns, access="public")
     key = generic_test("primary_key", "segments", "segment_id")
     assert rules(check_manifest(manifest(mart, key))) == [
-        ("mart_without_contract", "segments"), ("undocumented_public_column", "segments")]
+        ("public_model_without_contract", "segments"),
+        ("undocumented_public_column", "segments")]
+
+
+def test_marts_are_public_and_exposures_read_only_public_models():
+    private_mart = model("segments", folder="marts", contract=True)
+    helper = model("ml_scores")
+    found = manifest(private_mart, helper,
+                     generic_test("primary_key", "segments", "segment_id"),
+                     generic_test("primary_key", "ml_scores", "customer_id"))
+    found["exposures"] = {"exposure.shop.board": {
+        "name": "board", "depends_on": {"nodes": ["model.shop.ml_scores"]}}}
+    assert rules(check_manifest(found)) == [
+        ("exposure_on_non_public_model", "ml_scores"), ("mart_not_public", "segments")]
 
 
 def test_the_project_has_no_finding(tmp_path):

@@ -1,6 +1,6 @@
 {#-
     The public marts this build publishes for BI (bi_publications), one row
-    each: every model under models/marts/. Referencing them all here makes
+    each: every model with access: public (models/marts/, dbt_project.yml). Referencing them all here makes
     bi_publications wait for every mart and every mart's tests, so in
     `dbt build` a failed model or test skips publishing.
 
@@ -11,9 +11,9 @@
     which keep only the raw values var published_raw_columns lets leave.
 
     Refs must be literal for dbt to order the DAG, so the list is written out.
-    At run time it is checked against the models dbt found under
-    models/marts/: a mart missing here is not published, and the build warns
-    with its name (python_tests/test_bi_exports.py fails on it).
+    At run time it is checked against the models dbt has as access: public
+    (the one definition): a public model missing here, or a model listed here
+    that is not public, stops the build with its name.
 -#}
 {%- set public_marts = [
     'dim_customer_segments',
@@ -45,18 +45,21 @@
 ] + (['segment_category_affinity', 'customer_next_category'] if var('cross_sell') is sameas true else []) -%}
 
 {%- if execute %}
-    {%- set unlisted = [] %}
+    {%- set public = [] %}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model'
         and node.package_name == project_name
-        and node.original_file_path.startswith('models/marts/')
-        and node.name not in public_marts %}
-        {%- do unlisted.append(node.original_file_path) %}
+        and node.config.enabled
+        and node.access == 'public' %}
+        {%- do public.append(node.name) %}
     {%- endfor %}
-    {%- if unlisted %}
-        {%- do exceptions.warn(
-            "Public marts not published for BI: " ~ unlisted | join(', ')
-            ~ ". Add them to the list in models/bi/bi_public_marts.sql.") %}
+    {%- set unlisted = public | reject('in', public_marts) | list %}
+    {%- set not_public = public_marts | reject('in', public) | list %}
+    {%- if unlisted or not_public %}
+        {{ exceptions.raise_compiler_error(
+            "models/bi/bi_public_marts.sql must list exactly the models with access: public. "
+            ~ ("Public but not listed (not published): " ~ unlisted | join(', ') ~ ". " if unlisted else "")
+            ~ ("Listed but not public: " ~ not_public | join(', ') ~ "." if not_public else "")) }}
     {%- endif %}
 {%- endif %}
 
