@@ -10,8 +10,10 @@ For each size (number of customers) this script
    ``run_results.json``;
 3. runs ``bench/notebook_baseline.py`` (pandas + scikit-learn) on the same
    files, as a second measured subprocess;
-4. writes ``bench/results/benchmark-<date>-<commit>.md`` and ``.json`` and prints the
-   markdown.
+4. writes ``bench/results/latest.md`` and ``latest.json`` and prints the markdown.
+   Each run overwrites them: the date, the command and the commit are inside the
+   report, and earlier reports are in git history (``docs/benchmark.md`` has a
+   table of every run and how to read each report from git).
 
 Each subprocess is measured for wall time, CPU time and peak resident memory.
 The peak is ``ru_maxrss`` from ``os.wait4`` on that one child: the kernel's own
@@ -586,6 +588,19 @@ def _write_atomically(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
+def write_report(report: dict[str, Any], markdown: str, results_dir: Path) -> tuple[Path, Path]:
+    """Write results_dir/latest.md and latest.json, replacing the previous run's.
+
+    One name on purpose: the report itself holds the date, the command (with any
+    --dbt-vars) and the commit, and earlier reports stay in git history.
+    """
+    results_dir.mkdir(parents=True, exist_ok=True)
+    markdown_path, json_path = results_dir / "latest.md", results_dir / "latest.json"
+    _write_atomically(markdown_path, markdown)
+    _write_atomically(json_path, json.dumps(report, indent=2) + "\n")
+    return markdown_path, json_path
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -615,7 +630,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42, help="generator seed")
     parser.add_argument("--data-dir", type=Path, default=BENCH_DIR / "data",
                         help="where generated data and run artefacts go")
-    parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results")
+    parser.add_argument("--results-dir", type=Path, default=BENCH_DIR / "results",
+                        help="where latest.md and latest.json are written (overwritten)")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT,
                         help="dbt project to benchmark (default: this repository)")
     parser.add_argument("--poll-interval", type=float, default=0.1,
@@ -629,7 +645,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="do not run the notebook baseline")
     parser.add_argument("--dbt-vars", type=json.loads, default={},
                         help="extra dbt vars as JSON, e.g. '{\"cross_sell\": true}' "
-                             "(named in the report and in its file name)")
+                             "(named in the report's command line)")
     parser.add_argument("--repeats", type=int, default=1,
                         help="run each side this many times, alternating, and report the "
                              "run with the median wall time (the notebook's time varies by "
@@ -685,16 +701,10 @@ def main(argv: list[str] | None = None) -> int:
     report["load_average_end"] = os.getloadavg()[0]
     report["finished_at"] = dt.datetime.now().isoformat(timespec="seconds")
     markdown = render_markdown(report)
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    # Date and commit in the name: a second run the same day keeps the first.
-    commit = report["machine"]["git_commit"] or "nogit"
-    suffix = "".join(f"-{name}-{value}" for name, value in sorted(args.dbt_vars.items()))
-    stem = args.results_dir / f"benchmark-{report['date']}-{commit}{suffix}"
-    _write_atomically(stem.with_suffix(".md"), markdown)
-    _write_atomically(stem.with_suffix(".json"), json.dumps(report, indent=2) + "\n")
+    markdown_path, json_path = write_report(report, markdown, args.results_dir)
     print()
     print(markdown)
-    print(f"wrote {stem.with_suffix('.md')} and {stem.with_suffix('.json')}")
+    print(f"wrote {markdown_path} and {json_path}")
     return 1 if failed else 0
 
 
