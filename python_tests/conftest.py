@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dbt_helpers import CASES, OLD_DUCKDB_VERSION, DbtBuild, build_case
-from segmentation.demo_data import generate_company_with_personas
+from segmentation.demo.personas import generate_company_with_personas
 
 # Builds run two at a time: a build keeps about one of the two cores busy.
 DBT_WORKERS = 2

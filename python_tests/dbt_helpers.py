@@ -33,13 +33,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hostile_cases import HOSTILE_CASES
-from segmentation.demo_data import (
-    generate_company,
-    generate_planted_company,
-    generate_planted_customers,
-    make_dirty,
-    write_table,
-)
+from segmentation.demo.dirty_export import make_dirty
+from segmentation.demo.files import write_table
+from segmentation.demo.personas import generate_company
+from segmentation.demo.planted import generate_planted_company, generate_planted_customers
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BUILD_TIMEOUT_SECONDS = 300
@@ -342,8 +339,8 @@ REALISTIC_CUSTOMERS = 6000
 def case_realistic_shop(input_dir: Path) -> tuple[dict, dict]:
     """A shop like a real export, with no planted groups: most customers buy
     once, spend is heavy-tailed, orders get cancelled and returned, some sign
-    up and never buy (segmentation.realistic_shop)."""
-    from segmentation.realistic_shop import generate_realistic_shop
+    up and never buy (segmentation.demo.realistic_shop)."""
+    from segmentation.demo.realistic_shop import generate_realistic_shop
 
     customers, orders = generate_realistic_shop(REALISTIC_CUSTOMERS, random_state=11)
     write_table(customers, input_dir / "customers.csv", file_format="csv")
@@ -355,7 +352,7 @@ def case_single_cohort_shop(input_dir: Path) -> tuple[dict, dict]:
     """One cohort followed for years, as the CDNOW export is: only the
     realistic shop's customers who signed up in its first quarter, with all
     their orders. Tenure then spans a quarter out of three years."""
-    from segmentation.realistic_shop import generate_realistic_shop
+    from segmentation.demo.realistic_shop import generate_realistic_shop
 
     customers, orders = generate_realistic_shop(4 * REALISTIC_CUSTOMERS, random_state=5)
     first_day = pc.min(customers["signup_date"]).as_py()

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from segmentation.demo_data import generate_company, write_table
+from segmentation.demo.files import write_table
+from segmentation.demo.personas import generate_company
 
 # A folder name with every character that breaks naive quoting: an
 # apostrophe, a double quote, glob brackets, spaces and a non-ASCII letter.

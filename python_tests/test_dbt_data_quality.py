@@ -1,4 +1,4 @@
-"""A dirty export (demo_data.make_dirty) through `dbt build`: quarantine and reconciliation."""
+"""A dirty export (demo.dirty_export.make_dirty) through `dbt build`: quarantine, reconciliation."""
 
 from __future__ import annotations
 

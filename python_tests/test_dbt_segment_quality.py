@@ -1,6 +1,6 @@
 """Segments a marketer can act on, on a realistic shop without planted groups.
 
-The build of case ``realistic_shop`` (segmentation.realistic_shop: most
+The build of case ``realistic_shop`` (segmentation.demo.realistic_shop: most
 customers buy once, heavy-tailed spend, cancelled and returned orders,
 sign-ups who never buy) is checked the way its users would: k in a range a
 marketer can run campaigns for and stable, every word of every name true of
