@@ -21,12 +21,12 @@ from dbt_helpers import (
     python_with_packages,
 )
 from segmentation import publish
+from segmentation.public_marts import published_mart_relations
 from segmentation.publish import (
     MANIFEST_NAME,
     PUBLICATION_SCHEMA,
     SERVING_DB_NAME,
     publish_marts,
-    published_mart_relations,
     read_manifest,
 )
 from segmentation.tableau import _umask
