@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import CASES, OLD_DUCKDB_VERSION, DbtBuild, build_case
+from build_checks import OLD_DUCKDB_VERSION
+from cases import CASES
+from dbt_runner import BuildPool, DbtBuild
 from segmentation.demo.personas import generate_company_with_personas
 
-# Builds run two at a time: a build keeps about one of the two cores busy.
-DBT_WORKERS = 2
 _NEEDED_BUILDS = pytest.StashKey[list]()
 
 
@@ -57,34 +56,11 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=needs_build)  # stable: file order is kept within each group
 
 
-class BuildPool:
-    """Runs the needed `dbt build`s in the background, two at a time."""
-
-    def __init__(self, base_dir: Path, names: list[str]):
-        self._base_dir = base_dir
-        self._executor = ThreadPoolExecutor(max_workers=DBT_WORKERS,
-                                            thread_name_prefix="dbt-build")
-        self._futures: dict[str, Future] = {}
-        for name in names:
-            self._submit(name)
-
-    def _submit(self, name: str) -> Future:
-        if name not in self._futures:
-            self._futures[name] = self._executor.submit(build_case, name, self._base_dir)
-        return self._futures[name]
-
-    def result(self, name: str) -> DbtBuild:
-        return self._submit(name).result()
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def dbt_pool(request, tmp_path_factory):
     """Starts every dbt build the selected tests need, at the start of the session,
     so they run while the package tests do; each dbt test waits for its own."""
-    pool = BuildPool(tmp_path_factory.mktemp("dbt"), request.config.stash[_NEEDED_BUILDS])
+    pool = BuildPool(tmp_path_factory.mktemp("dbt"), CASES, request.config.stash[_NEEDED_BUILDS])
     yield pool
     pool.close()
 
@@ -94,7 +70,7 @@ def _build_fixture(case: str):
     def fixture(dbt_pool) -> DbtBuild:
         return dbt_pool.result(case)
 
-    fixture.__doc__ = f"The finished dbt build of case '{case}' (see dbt_helpers.CASES)."
+    fixture.__doc__ = f"The finished dbt build of case '{case}' (see cases.CASES)."
     return fixture
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dbt_helpers import PROJECT_DIR
+from dbt_runner import PROJECT_DIR
 
 NO_PURCHASE_SEGMENT_ID = -1
 WIN_BACK = {"lapsed", "at_risk_high_value"}

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from dbt_helpers import DbtBuild
+from dbt_runner import DbtBuild
 
 
 def require_success(build: DbtBuild) -> None:

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from dbt_helpers import (
+from build_checks import (
     OLD_DUCKDB_VERSION,
     column_types,
     differing_rows,
