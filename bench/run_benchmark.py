@@ -2,7 +2,7 @@
 
 For each size (number of customers) this script
 
-1. generates a synthetic company as parquet (``segmentation.demo_data``, ~20
+1. generates a synthetic company as parquet (``segmentation.demo``, ~20
    order lines per customer) into ``bench/data/<size>/``, or reuses the files
    already there when they were made with the same parameters;
 2. runs ``dbt build --vars '{input_dir: ...}'`` from the project root against a
@@ -204,7 +204,7 @@ def ensure_data(
     start = time.perf_counter()
     # In a subprocess, so the generator's memory is returned before we measure.
     subprocess.run(
-        [sys.executable, "-m", "segmentation.demo_data", "--customers", str(size),
+        [sys.executable, "-m", "segmentation.demo", "--customers", str(size),
          "--out", str(data_dir), "--format", "parquet",
          "--mean-order-lines", str(mean_order_lines), "--seed", str(seed)],
         check=True, stdout=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 
 Two shops, neither with planted groups:
 
-* ``--shop realistic`` (default): ``segmentation.realistic_shop``, a
+* ``--shop realistic`` (default): ``segmentation.demo.realistic_shop``, a
   generated export that looks real: most customers buy once, spend is
   heavy-tailed, orders are cancelled and returned, some customers sign up
   and never buy. Writes ``docs/segment-quality.md``.
@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _realistic_shop(input_dir: Path, n_customers: int, seed: int,
                     invocation: str) -> tuple[str, str, dict]:
-    from segmentation.demo_data import write_table
-    from segmentation.realistic_shop import generate_realistic_shop
+    from segmentation.demo.files import write_table
+    from segmentation.demo.realistic_shop import generate_realistic_shop
 
     customers, orders = generate_realistic_shop(n_customers, random_state=seed)
     write_table(customers, input_dir / "customers.csv", file_format="csv")
@@ -94,7 +94,7 @@ def _realistic_shop(input_dir: Path, n_customers: int, seed: int,
     preamble = (
         f"Written by `{invocation}`: a realistic shop of {n_customers:,} customers "
         f"and {orders.num_rows:,} order lines without planted groups "
-        "(`segmentation.realistic_shop`: most customers buy once, heavy-tailed spend, "
+        "(`segmentation.demo.realistic_shop`: most customers buy once, heavy-tailed spend, "
         "cancelled and returned orders, sign-ups who never buy), built with the default "
         "vars. `segmentation quality --db <file> --out <page>` writes the same page for "
         "any build; `docs/segment-quality-cdnow.md` is the same page for a real export. "

@@ -1,19 +1,25 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures: generated data, an old DuckDB, and one fixture per dbt build.
+
+Every case of ``cases.CASES`` has a session fixture ``build_<case>``, written
+out below as a plain function (so a grep for the fixture finds it), that
+returns the case's finished ``DbtBuild``. Only the cases the selected tests use are
+built, two at a time in the background, while the tests that need no build
+run first (``pytest_collection_modifyitems``, ``dbt_pool``).
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from dbt_helpers import CASES, OLD_DUCKDB_VERSION, DbtBuild, build_case
-from segmentation.demo_data import generate_company_with_personas
+from build_checks import OLD_DUCKDB_VERSION
+from cases import CASES
+from dbt_runner import BuildPool, DbtBuild
+from segmentation.demo.personas import generate_company_with_personas
 
-# Builds run two at a time: a build keeps about one of the two cores busy.
-DBT_WORKERS = 2
 _NEEDED_BUILDS = pytest.StashKey[list]()
 
 
@@ -57,47 +63,230 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=needs_build)  # stable: file order is kept within each group
 
 
-class BuildPool:
-    """Runs the needed `dbt build`s in the background, two at a time."""
-
-    def __init__(self, base_dir: Path, names: list[str]):
-        self._base_dir = base_dir
-        self._executor = ThreadPoolExecutor(max_workers=DBT_WORKERS,
-                                            thread_name_prefix="dbt-build")
-        self._futures: dict[str, Future] = {}
-        for name in names:
-            self._submit(name)
-
-    def _submit(self, name: str) -> Future:
-        if name not in self._futures:
-            self._futures[name] = self._executor.submit(build_case, name, self._base_dir)
-        return self._futures[name]
-
-    def result(self, name: str) -> DbtBuild:
-        return self._submit(name).result()
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def dbt_pool(request, tmp_path_factory):
     """Starts every dbt build the selected tests need, at the start of the session,
     so they run while the package tests do; each dbt test waits for its own."""
-    pool = BuildPool(tmp_path_factory.mktemp("dbt"), request.config.stash[_NEEDED_BUILDS])
+    pool = BuildPool(tmp_path_factory.mktemp("dbt"), CASES, request.config.stash[_NEEDED_BUILDS])
     yield pool
     pool.close()
 
 
-def _build_fixture(case: str):
-    @pytest.fixture(scope="session", name=f"build_{case}")
-    def fixture(dbt_pool) -> DbtBuild:
-        return dbt_pool.result(case)
+# --------------------------------------------------------------------------- one fixture per case
+# build_<case>: the finished DbtBuild of CASES["<case>"], grouped by the module
+# the case is in. A new case needs its fixture here (checked at the end).
 
-    fixture.__doc__ = f"The finished dbt build of case '{case}' (see dbt_helpers.CASES)."
-    return fixture
+# cases.planted
+@pytest.fixture(scope="session")
+def build_planted_customers(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("planted_customers")
 
 
-# One session-scoped fixture per case: build_planted_customers, build_dirty, ...
-for _case in CASES:
-    globals()[f"_build_{_case}"] = _build_fixture(_case)
+@pytest.fixture(scope="session")
+def build_planted_company(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("planted_company")
+
+
+@pytest.fixture(scope="session")
+def build_planted_company_hierarchical(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("planted_company_hierarchical")
+
+
+# cases.demo_seeds
+@pytest.fixture(scope="session")
+def build_demo_a(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("demo_a")
+
+
+@pytest.fixture(scope="session")
+def build_demo_b(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("demo_b")
+
+
+@pytest.fixture(scope="session")
+def build_demo_mixed(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("demo_mixed")
+
+
+@pytest.fixture(scope="session")
+def build_demo_category_mix(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("demo_category_mix")
+
+
+# cases.realistic_shops
+@pytest.fixture(scope="session")
+def build_realistic_shop(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("realistic_shop")
+
+
+@pytest.fixture(scope="session")
+def build_single_cohort_shop(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("single_cohort_shop")
+
+
+# cases.messy_input
+@pytest.fixture(scope="session")
+def build_dirty(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("dirty")
+
+
+@pytest.fixture(scope="session")
+def build_no_orders(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("no_orders")
+
+
+@pytest.fixture(scope="session")
+def build_set_aside_quantities(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("set_aside_quantities")
+
+
+@pytest.fixture(scope="session")
+def build_zoned_timestamps(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("zoned_timestamps")
+
+
+@pytest.fixture(scope="session")
+def build_unmatched_order_ids(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("unmatched_order_ids")
+
+
+@pytest.fixture(scope="session")
+def build_latin1_csv(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("latin1_csv")
+
+
+@pytest.fixture(scope="session")
+def build_local_today(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("local_today")
+
+
+# cases.bad_input
+@pytest.fixture(scope="session")
+def build_fail_no_variance(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_no_variance")
+
+
+@pytest.fixture(scope="session")
+def build_fail_missing_customers(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_missing_customers")
+
+
+@pytest.fixture(scope="session")
+def build_fail_missing_amount(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_missing_amount")
+
+
+@pytest.fixture(scope="session")
+def build_fail_unknown_feature(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_unknown_feature")
+
+
+@pytest.fixture(scope="session")
+def build_fail_column_map(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_column_map")
+
+
+@pytest.fixture(scope="session")
+def build_fail_unknown_method(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_unknown_method")
+
+
+@pytest.fixture(scope="session")
+def build_fail_published_history_runs(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_published_history_runs")
+
+
+@pytest.fixture(scope="session")
+def build_fail_day_month_dates(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_day_month_dates")
+
+
+@pytest.fixture(scope="session")
+def build_fail_currency_amounts(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_currency_amounts")
+
+
+@pytest.fixture(scope="session")
+def build_fail_csv_encoding(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_csv_encoding")
+
+
+@pytest.fixture(scope="session")
+def build_fail_too_few_customers(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_too_few_customers")
+
+
+@pytest.fixture(scope="session")
+def build_fail_no_completed_purchase(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_no_completed_purchase")
+
+
+# cases.hostile
+@pytest.fixture(scope="session")
+def build_hostile_shop(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("hostile_shop")
+
+
+@pytest.fixture(scope="session")
+def build_fail_empty_customers_file(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_empty_customers_file")
+
+
+@pytest.fixture(scope="session")
+def build_fail_corrupt_parquet(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_corrupt_parquet")
+
+
+@pytest.fixture(scope="session")
+def build_fail_one_accepted_customer(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_one_accepted_customer")
+
+
+@pytest.fixture(scope="session")
+def build_fail_as_of_date_before_data(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_as_of_date_before_data")
+
+
+# cases.publication
+@pytest.fixture(scope="session")
+def build_fail_mart_test(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_mart_test")
+
+
+@pytest.fixture(scope="session")
+def build_fail_model_outside_the_marts(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_model_outside_the_marts")
+
+
+# cases.history
+@pytest.fixture(scope="session")
+def build_history_demo(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("history_demo")
+
+
+@pytest.fixture(scope="session")
+def build_history_planted(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("history_planted")
+
+
+@pytest.fixture(scope="session")
+def build_score_planted_customers(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("score_planted_customers")
+
+
+@pytest.fixture(scope="session")
+def build_fail_score_after_interrupted_fit(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_score_after_interrupted_fit")
+
+
+@pytest.fixture(scope="session")
+def build_fail_score_after_scaling_rebuilt(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("fail_score_after_scaling_rebuilt")
+
+
+# A case without its fixture (or a fixture without its case) stops the session here.
+_FIXTURE_CASES = {name.removeprefix("build_") for name in list(globals())
+                  if name.startswith("build_")}
+if _FIXTURE_CASES != set(CASES):
+    raise RuntimeError("conftest.py needs one build_<case> fixture per case of cases.CASES; "
+                       f"these differ: {sorted(_FIXTURE_CASES ^ set(CASES))}")

@@ -16,18 +16,15 @@ import duckdb
 import pytest
 import yaml
 
-from dbt_helpers import (
+from build_checks import (
     OLD_DUCKDB_VERSION,
-    PREVIOUS_PUBLICATION,
-    PROJECT_DIR,
-    DbtBuild,
     column_types,
-    dbt_executable,
     differing_rows,
     duckdb_file_held_open,
     python_with_packages,
-    run_dbt_build,
 )
+from cases.publication import PREVIOUS_PUBLICATION
+from dbt_runner import PROJECT_DIR, DbtBuild, dbt_executable, run_dbt_build
 from segmentation.publish import HYPER_NAME, SERVING_DB_NAME, read_manifest
 
 # Raw input columns the published quarantine marts may carry (var published_raw_columns).

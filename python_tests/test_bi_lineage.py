@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from dbt_helpers import PROJECT_DIR, dbt_executable
+from dbt_runner import PROJECT_DIR, dbt_executable
 
 PUBLICATION = "model.customer_segmentation.bi_publications"
 

@@ -1,6 +1,6 @@
 """var as_of_date: orders after it are left out of every feature.
 
-Uses the dirty-export build (dbt_helpers.case_dirty), whose orders run to
+Uses the dirty-export build (cases.messy_input.case_dirty), whose orders run to
 2025-12-31 and which is segmented as of AS_OF_DATE.
 """
 
@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dbt_helpers import AS_OF_DATE, DbtBuild
+from cases.messy_input import AS_OF_DATE
+from dbt_runner import DbtBuild
 
 AS_OF = dt.date.fromisoformat(AS_OF_DATE)
 RETURN_STATUSES = {"returned", "refunded", "cancelled", "canceled", "return", "refund"}

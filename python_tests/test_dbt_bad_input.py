@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from dbt_helpers import PROJECT_DIR, DbtBuild
+from dbt_runner import PROJECT_DIR, DbtBuild
 
 
 def fit_tagged_models() -> list[str]:

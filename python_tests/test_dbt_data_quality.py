@@ -1,4 +1,4 @@
-"""A dirty export (demo_data.make_dirty) through `dbt build`: quarantine and reconciliation."""
+"""A dirty export (demo.dirty_export.make_dirty) through `dbt build`: quarantine, reconciliation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from dbt_helpers import DbtBuild, csv_data_rows
+from build_checks import csv_data_rows
+from dbt_runner import DbtBuild
 
 # make_dirty's defect kinds -> rejection_reason of int_*_validated.
 # Duplicate customers name the kept row: 'duplicate customer_id (kept source row N)'.

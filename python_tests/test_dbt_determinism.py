@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dbt_helpers import PUBLIC_MARTS
+from build_checks import PUBLIC_MARTS
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from browser import artifact_dir, open_page
-from dbt_helpers import PROJECT_DIR, dbt_executable
+from dbt_runner import PROJECT_DIR, dbt_executable
 
 # Public models: what BI analysts and dashboards read.
 PUBLIC_FOLDERS = ("models/marts/", "models/semantic/")

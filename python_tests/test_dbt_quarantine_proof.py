@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from dbt_helpers import DbtBuild, run_dbt_build
+from dbt_runner import DbtBuild, run_dbt_build
 
 SKIPPED_PASS = "where 1 = 0"
 

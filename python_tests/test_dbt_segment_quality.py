@@ -1,6 +1,6 @@
 """Segments a marketer can act on, on a realistic shop without planted groups.
 
-The build of case ``realistic_shop`` (segmentation.realistic_shop: most
+The build of case ``realistic_shop`` (segmentation.demo.realistic_shop: most
 customers buy once, heavy-tailed spend, cancelled and returned orders,
 sign-ups who never buy) is checked the way its users would: k in a range a
 marketer can run campaigns for and stable, every word of every name true of
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dbt_helpers import PROJECT_DIR
+from dbt_runner import PROJECT_DIR
 
 NO_PURCHASE_SEGMENT_ID = -1
 WIN_BACK = {"lapsed", "at_risk_high_value"}

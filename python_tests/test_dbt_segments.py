@@ -1,4 +1,4 @@
-"""End-to-end `dbt build`s on inputs with known structure (see dbt_helpers.CASES)."""
+"""End-to-end `dbt build`s on inputs with known structure (see cases.CASES)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from dbt_helpers import DbtBuild
+from dbt_runner import DbtBuild
 from segmentation.hierarchical import cut_linkage
 
 
@@ -168,7 +168,7 @@ def test_customers_only_input_has_no_behaviour(build_no_orders, column):
 
 
 def test_planted_company_padded_ids_are_trimmed_and_still_join(build_planted_company):
-    """dbt_helpers pads five customer ids with spaces in both Parquet files:
+    """case_planted_company pads five customer ids with spaces in both Parquet files:
     they come out unpadded, with their orders, and nothing is quarantined."""
     require_success(build_planted_company)
     padded = build_planted_company.info["truth"]["customer_id"].iloc[:5].tolist()

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from dbt_helpers import DbtBuild
+from dbt_runner import DbtBuild
 
 
 def require_success(build: DbtBuild) -> None:
@@ -24,7 +24,7 @@ def segment_of_planted_group(build: DbtBuild) -> dict[str, int]:
     return {names[group]: int(segment) for group, segment in majority.items()}
 
 
-# The feature each behaviour group was planted on (demo_data._PLANTED_BEHAVIOUR).
+# The feature each behaviour group was planted on (segmentation.demo.planted._PLANTED_BEHAVIOUR).
 PLANTED_DRIVERS = {
     "champions": ("frequency", "high"),
     "lapsed": ("recency_days", "high"),
@@ -303,7 +303,7 @@ def test_kprototypes_clusters_mixed_data_and_sql_scores_as_the_package(build_dem
 def test_each_segment_leans_to_the_category_its_group_was_planted_with(build_planted_company):
     """Each planted group buys one category in 55% of its lines: that category
     has the highest revenue lift (affinity_rank 1) in the group's segment."""
-    from segmentation.demo_data import PLANTED_FAVOURITE_CATEGORIES
+    from segmentation.demo.planted import PLANTED_FAVOURITE_CATEGORIES
 
     build = build_planted_company
     require_success(build)

@@ -12,20 +12,12 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
-from segmentation import demo_data
-from segmentation.demo_data import (
-    CATEGORIES,
-    COUNTRIES,
-    CUSTOMER_DEFECTS,
-    ORDER_DEFECTS,
-    PERSONAS,
-    STATUSES,
-    generate_company,
-    generate_planted_company,
-    generate_planted_customers,
-    make_dirty,
-    write_company,
-)
+from segmentation.demo import files
+from segmentation.demo.dirty_export import CUSTOMER_DEFECTS, ORDER_DEFECTS, make_dirty
+from segmentation.demo.files import write_company
+from segmentation.demo.personas import PERSONAS, generate_company
+from segmentation.demo.planted import generate_planted_company, generate_planted_customers
+from segmentation.demo.tables import CATEGORIES, COUNTRIES, STATUSES
 
 CUSTOMER_SCHEMA = pa.schema([
     ("customer_id", pa.string()),
@@ -311,8 +303,8 @@ def test_write_company_round_trips(tmp_path, file_format):
 
 
 def test_command_line_writes_seeds(tmp_path, capsys):
-    assert demo_data.main(["--customers", "40", "--out", str(tmp_path), "--prefix", "demo_",
-                           "--format", "csv", "--mean-order-lines", "5", "--seed", "1"]) == 0
+    assert files.main(["--customers", "40", "--out", str(tmp_path), "--prefix", "demo_",
+                       "--format", "csv", "--mean-order-lines", "5", "--seed", "1"]) == 0
     assert (tmp_path / "demo_customers.csv").exists() and (tmp_path / "demo_orders.csv").exists()
     assert "demo_customers.csv (40 customers rows)" in capsys.readouterr().out
 

@@ -274,7 +274,7 @@ def test_score_mode_refuses_a_fit_table_written_by_another_build(
 
 
 def test_score_mode_needs_a_fit_first(tmp_path):
-    from dbt_helpers import run_dbt_build
+    from dbt_runner import run_dbt_build
 
     build = run_dbt_build(tmp_path, {"mode": "score"}, name="score_first")
     assert not build.succeeded

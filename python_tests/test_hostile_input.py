@@ -12,8 +12,8 @@ import math
 
 import pytest
 
-from dbt_helpers import DbtBuild, run_dbt_build
-from hostile_cases import NULL_TOKEN_IDS
+from cases.hostile import NULL_TOKEN_IDS
+from dbt_runner import DbtBuild, run_dbt_build
 from test_dbt_bad_input import assert_fails_cleanly
 
 # --------------------------------------------------------------------------- injection

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from dbt_helpers import (
+from build_checks import (
     OLD_DUCKDB_VERSION,
     column_types,
     differing_rows,
@@ -21,12 +21,12 @@ from dbt_helpers import (
     python_with_packages,
 )
 from segmentation import publish
+from segmentation.public_marts import published_mart_relations
 from segmentation.publish import (
     MANIFEST_NAME,
     PUBLICATION_SCHEMA,
     SERVING_DB_NAME,
     publish_marts,
-    published_mart_relations,
     read_manifest,
 )
 from segmentation.tableau import _umask

@@ -12,9 +12,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from segmentation import demo_data
-from segmentation.demo_data import CATEGORIES, STATUSES, generate_company
-from segmentation.realistic_shop import generate_realistic_shop
+from segmentation.demo import files
+from segmentation.demo.personas import generate_company
+from segmentation.demo.realistic_shop import generate_realistic_shop
+from segmentation.demo.tables import CATEGORIES, STATUSES
 
 N_CUSTOMERS = 20_000
 END_DATE = pd.Timestamp("2025-12-31")
@@ -163,8 +164,8 @@ def test_hundred_thousand_customers_are_quick():
 
 
 def test_command_line_writes_realistic_shop(tmp_path, capsys):
-    assert demo_data.main(["--customers", "300", "--out", str(tmp_path), "--prefix", "shop_",
-                           "--format", "csv", "--seed", "5", "--shape", "realistic"]) == 0
+    assert files.main(["--customers", "300", "--out", str(tmp_path), "--prefix", "shop_",
+                       "--format", "csv", "--seed", "5", "--shape", "realistic"]) == 0
     customers, orders = generate_realistic_shop(300, random_state=5)
     written_customers = pd.read_csv(tmp_path / "shop_customers.csv", dtype={"customer_id": str})
     written_orders = pd.read_csv(tmp_path / "shop_orders.csv", dtype={"customer_id": str})
@@ -181,4 +182,4 @@ def test_invalid_arguments_raise():
     with pytest.raises(ValueError):
         generate_realistic_shop(10, start_date="2025-01-02", end_date="2025-01-01")
     with pytest.raises(ValueError):
-        demo_data.write_company(".", 10, shape="clusters")
+        files.write_company(".", 10, shape="clusters")

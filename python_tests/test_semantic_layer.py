@@ -1,7 +1,7 @@
 """The semantic layer (models/semantic): `mf validate-configs` passes and `mf query`
 answers from a finished build with the marts' numbers.
 
-Uses the dirty-export build (dbt_helpers.case_dirty): it is segmented as of
+Uses the dirty-export build (cases.messy_input.case_dirty): it is segmented as of
 AS_OF_DATE while its orders run to the end of 2025, so the metrics must keep to
 the as_of_date window, and its refunds and messy lines test the money rules.
 
@@ -27,7 +27,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dbt_helpers import AS_OF_DATE, PROJECT_DIR, DbtBuild, dbt_executable, executable
+from cases.messy_input import AS_OF_DATE
+from dbt_runner import PROJECT_DIR, DbtBuild, dbt_executable, executable
 
 MF_TIMEOUT_SECONDS = 120
 

@@ -46,6 +46,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from segmentation.public_marts import SERVING_MANIFEST_TABLE
+from segmentation.tableau import write_hyper_tables
+
 EXPORT_FORMATS = ("parquet", "csv", "duckdb", "hyper")
 SERVING_DB_NAME = "segmentation_marts.duckdb"
 HYPER_NAME = "segmentation.hyper"
@@ -53,8 +56,6 @@ MANIFEST_NAME = "manifest.json"
 # The oldest storage format DuckDB 2.0 writes. DuckDB 0.10.3, 1.0 to 1.5 and
 # 2.0 read it (docs/bi-guide.md); the tests open it with DuckDB 1.0.
 SERVING_STORAGE_VERSION = "v1.0.0"
-# In the serving DuckDB file beside the marts: one row per mart of this publication.
-SERVING_MANIFEST_TABLE = "bi_manifest"
 
 PUBLICATION_SCHEMA = pa.schema([
     pa.field("mart_name", pa.string(), nullable=False),
@@ -204,25 +205,6 @@ def remove_stale_staging(export_dir: Path) -> list[Path]:
     return stale
 
 
-def published_mart_relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """{mart name: relation} of the public marts in an open DuckDB file.
-
-    Works on the file ``dbt build`` writes (view ``bi_public_marts``) and on
-    the published serving file (table ``bi_manifest``).
-    """
-    tables = {name for (name,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main'"
-    ).fetchall()}
-    for listing in ("bi_public_marts", SERVING_MANIFEST_TABLE):
-        if listing in tables:
-            names = [name for (name,) in con.execute(
-                f"select mart_name from main.{listing} order by mart_name").fetchall()]
-            return {name: f'main."{name}"' for name in names}
-    raise ValueError(
-        "this DuckDB file lists no public marts (no bi_public_marts view nor "
-        f"{SERVING_MANIFEST_TABLE} table): build it with this project's `dbt build`")
-
-
 # --------------------------------------------------------------------------- writing
 
 
@@ -274,8 +256,6 @@ def _write_staged(con, shapes: list[MartShape], staging: Path, formats: tuple[st
         for shape in shapes:
             files[shape.name]["duckdb"] = SERVING_DB_NAME
     if "hyper" in formats:
-        from segmentation.tableau import write_hyper_tables
-
         write_hyper_tables(con, {shape.name: shape.relation for shape in shapes},
                            staging / HYPER_NAME, progress=say)
         for shape in shapes:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from segmentation.publish import published_mart_relations
+from segmentation.public_marts import published_mart_relations
 
 TABLEAU_EXTRA_HINT = 'pip install -e ".[tableau]"'
 

@@ -2,8 +2,8 @@
 
 Each case writes its files byte for byte (a generated company, then lines no
 writer would produce: injected headers, placeholder values, ragged lines,
-bytes that are not UTF-8) and returns (vars, info) like the cases in
-dbt_helpers. ``info["expected"]`` says what the build must make of each
+bytes that are not UTF-8) and returns (vars, info) like every case (see
+cases/__init__.py). ``info["expected"]`` says what the build must make of each
 planted defect, so the tests compare against the plan, not against the build.
 """
 
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from segmentation.demo_data import generate_company, write_table
+from segmentation.demo.files import write_table
+from segmentation.demo.personas import generate_company
 
 # A folder name with every character that breaks naive quoting: an
 # apostrophe, a double quote, glob brackets, spaces and a non-ASCII letter.
@@ -184,12 +185,3 @@ def case_fail_as_of_date_before_data(input_dir: Path) -> tuple[dict, dict]:
     write_table(customers, input_dir / "customers.csv", file_format="csv")
     write_table(orders, input_dir / "orders.csv", file_format="csv")
     return {"input_dir": str(input_dir), "as_of_date": "2001-01-01"}, {}
-
-
-HOSTILE_CASES = {
-    "hostile_shop": case_hostile_shop,
-    "fail_empty_customers_file": case_fail_empty_customers_file,
-    "fail_corrupt_parquet": case_fail_corrupt_parquet,
-    "fail_one_accepted_customer": case_fail_one_accepted_customer,
-    "fail_as_of_date_before_data": case_fail_as_of_date_before_data,
-}

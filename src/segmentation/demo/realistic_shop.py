@@ -1,6 +1,6 @@
 """A synthetic e-commerce export with no planted segments.
 
-``demo_data.generate_company`` draws every customer from one of a few hidden
+``personas.generate_company`` draws every customer from one of a few hidden
 personas, so a segmentation that finds them is right by construction. This
 module simulates a shop the way "buy till you die" models (Pareto/NBD, BG/NBD,
 Gamma-Gamma) describe one: every customer trait is drawn from a continuous
@@ -26,7 +26,7 @@ What is simulated, per customer:
 * Categories: per-customer preferences drawn from a Dirichlet around the shop's
   category mix.
 
-Tables have the same columns and types as ``demo_data.generate_company``
+Tables have the same columns and types as ``personas.generate_company``
 (orders exactly; customers without annual_income and spending_score, which
 real shop exports rarely carry). Days are int32 offsets from start_date
 internally; money is in currency units rounded to cents.
@@ -39,7 +39,7 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
-from segmentation.demo_data import (
+from segmentation.demo.tables import (
     _COUNTRY_SHARES,
     _GENDER_SHARES,
     CATEGORIES,
@@ -275,7 +275,7 @@ def generate_realistic_shop(
         the calendar for the 8% who never order), age int32 (18-85, ~6%
         null), gender string (~3% null), country string.
     orders : one row per order line, ordered by order_id (= date order), the
-        columns and types of ``demo_data.generate_company``'s orders. Of the
+        columns and types of ``personas.generate_company``'s orders. Of the
         orders of buyers ~7% are cancelled (positive amounts) and ~6%
         returned (negative amounts); the 4% cancelled-only customers have 1-2
         cancelled orders each.
