@@ -16,18 +16,6 @@ from pathlib import Path
 OLD_DUCKDB_VERSION = "1.0.0"
 
 
-PUBLIC_MARTS = (
-    "dim_customer_segments",
-    "customer_cluster_assignments",
-    "segment_profiles",
-    "cluster_k_selection",
-    "cluster_linkage",
-    "customer_projection",
-    "quarantined_rows",
-    "input_reconciliation",
-)
-
-
 @contextmanager
 def duckdb_file_held_open(path: Path, *, read_only: bool) -> Iterator[subprocess.Popen]:
     """Another process holding ``path`` open, as a BI tool or a build would, until the

@@ -8,6 +8,7 @@ an old DuckDB, and no publication from a build whose tests failed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +25,7 @@ from build_checks import (
     python_with_packages,
 )
 from cases.publication import PREVIOUS_PUBLICATION
-from dbt_runner import PROJECT_DIR, DbtBuild, dbt_executable, run_dbt_build
+from dbt_runner import PROJECT_DIR, DbtBuild, copy_project, dbt_executable, run_dbt_build
 from segmentation.publish import HYPER_NAME, SERVING_DB_NAME, read_manifest
 
 # Raw input columns the published quarantine marts may carry (var published_raw_columns).
@@ -83,7 +84,6 @@ def test_every_mart_under_models_marts_is_published(build_planted_company, build
     assert not unlisted, f"list {unlisted} in models/bi/bi_public_marts.sql"
     assert set(published(build_planted_company)) == everything
     assert set(published(build_demo_a)) == everything - CROSS_SELL_MARTS
-    assert "Public marts not published" not in build_demo_a.output
 
 
 def test_bi_publications_lists_every_file_of_the_build(build_planted_company):
@@ -309,3 +309,20 @@ def test_the_published_quarantine_carries_no_personal_raw_values(build_dirty):
             "select count(*) from quarantined_rows where raw_values like '%raw_annual_income%' "
             "or raw_values like '%raw_age%'").fetchall()
     assert leaks == 0
+
+
+def test_a_public_model_left_off_the_publication_list_stops_the_build(tmp_path):
+    """access: public is the one definition: bi_public_marts must list exactly
+    those models, or nothing is compiled (a public mart would go unpublished)."""
+    project = copy_project(tmp_path / "project")
+    listing = project / "models" / "bi" / "bi_public_marts.sql"
+    listing.write_text(listing.read_text().replace("    'segment_drift',\n", "", 1))
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project),
+           "SEGMENTATION_DUCKDB_PATH": str(tmp_path / "seg.duckdb")}
+    completed = subprocess.run(
+        [dbt_executable(), "compile", "--select", "bi_public_marts",
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        stdin=subprocess.DEVNULL)
+    assert completed.returncode != 0
+    assert "Public but not listed (not published): segment_drift" in completed.stdout

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from dbt_helpers import PROJECT_DIR
+from dbt_runner import PROJECT_DIR
 from test_bi_lineage import parsed_manifest
 
 _spec = importlib.util.spec_from_file_location(
