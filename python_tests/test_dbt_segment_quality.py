@@ -330,3 +330,14 @@ def test_a_feature_that_hardly_varies_is_left_out(build, build_single_cohort_sho
         "select feature_name, coefficient_of_variation from ml_feature_scaling "
         "where feature_name = 'tenure_days'")
     assert variation["coefficient_of_variation"].iloc[0] >= 0.1
+
+
+def test_the_default_build_runs_the_methods_the_segments_need(build):
+    # GMM, DBSCAN and k-prototypes are options (var methods): the default build
+    # fits and scores KMeans and the Ward tree only.
+    methods = set(build.query("select distinct method from cluster_k_selection")["method"])
+    assert methods == {"kmeans", "hierarchical"}
+    scored = set(build.query("select distinct method from customer_cluster_assignments")["method"])
+    assert scored == {"kmeans", "hierarchical"}
+    assert "ml_gmm_models" not in set(build.query(
+        "select table_name from information_schema.tables")["table_name"])

@@ -185,6 +185,8 @@ VAR_CASES = [
     ({"input_dir": "data\nshop"}, ["var input_dir", "control character"]),
     ({"min_plausible_date": "1990"}, ["var min_plausible_date", "YYYY-MM-DD"]),
     ({"export_formats": {"parquet": True}}, ["var export_formats", "list of text"]),
+    ({"methods": ["kmeans", "spectral"]}, ["var methods", "spectral"]),
+    ({"primary_method": "gmm"}, ["var primary_method is 'gmm'", "add it to var methods"]),
 ]
 
 

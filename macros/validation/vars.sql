@@ -41,8 +41,10 @@
         'gmm_sample_size': {'kind': 'integer', 'min': 10},
         'n_microclusters': {'kind': 'integer', 'min': 2},
         'random_seed': {'kind': 'integer', 'min': 0, 'max': 4294967295},
-        'primary_method': {'kind': 'choice', 'choices': ['kmeans', 'hierarchical', 'gmm', 'dbscan', 'kprototypes'],
-                           'hint': 'kprototypes only when categorical features are clustered on'},
+        'methods': {'kind': 'text_list', 'split_commas': true,
+                    'allowed': clustering_methods().keys() | list},
+        'primary_method': {'kind': 'choice', 'choices': clustering_methods().keys() | list,
+                           'hint': 'a method of var methods; kprototypes only when categorical features are clustered on'},
         'segment_name_min_deviation': {'kind': 'number', 'min': 0},
         'at_risk_min_monetary_score': {'kind': 'integer', 'min': 1, 'max': 5},
         'at_risk_gap_multiple': {'kind': 'number', 'min': 0, 'exclusive_min': true},
@@ -305,6 +307,11 @@
             "vars outlier_lower_quantile=" ~ checked_var('outlier_lower_quantile')
             ~ " and outlier_upper_quantile=" ~ checked_var('outlier_upper_quantile')
             ~ " must satisfy 0 <= lower < upper <= 1.") }}
+    {%- endif -%}
+    {%- if checked_var('primary_method') not in enabled_methods() -%}
+        {{ exceptions.raise_compiler_error(
+            "var primary_method is '" ~ checked_var('primary_method') ~ "', which this build does "
+            ~ "not run: add it to var methods (now " ~ enabled_methods() | join(', ') ~ ").") }}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}

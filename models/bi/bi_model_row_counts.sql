@@ -51,24 +51,17 @@
     'ml_current_run',
     'ml_customer_cluster_scores',
     'ml_customer_features_scaled',
-    'ml_dbscan_models',
     'ml_feature_population',
     'ml_feature_scaling',
     'ml_fit_completed',
     'ml_fit_run',
     'ml_fit_sample',
     'ml_fitted_segments',
-    'ml_gmm_k_selection',
-    'ml_gmm_models',
-    'ml_gmm_scores',
     'ml_hierarchical_cut',
     'ml_hierarchical_k_selection',
     'ml_hierarchical_tree',
     'ml_kmeans_k_selection',
     'ml_kmeans_models',
-    'ml_kprototypes_models',
-    'ml_kprototypes_scores',
-    'ml_mixed_sample',
     'ml_pca_loadings',
     'ml_previous_run',
     'ml_previous_segments',
@@ -104,7 +97,11 @@
     'customer_next_category',
     'int_customer_category_purchases',
     'segment_category_affinity',
-] if var('cross_sell') is sameas true else []) -%}
+] if var('cross_sell') is sameas true else [])
+  + (['ml_gmm_k_selection', 'ml_gmm_models', 'ml_gmm_scores'] if method_enabled('gmm') else [])
+  + (['ml_dbscan_models'] if method_enabled('dbscan') else [])
+  + (['ml_kprototypes_models', 'ml_kprototypes_scores', 'ml_mixed_sample']
+     if method_enabled('kprototypes') else []) -%}
 
 {%- set materialized = {} %}
 {%- if execute %}

@@ -19,7 +19,8 @@
 {%- set inputs = model_inputs() %}
 {%- set centroids = stored_centroids() %}
 {%- set methods = centroids | map(attribute='method') | unique | list %}
-{%- set dbscan = dbscan_representatives() %}
+{#- Optional methods (var methods) are scored only when this build runs them. #}
+{%- set dbscan = dbscan_representatives() if method_enabled('dbscan') else none %}
 
 with
 
@@ -121,8 +122,7 @@ select
     distance_to_centroid,
     cast(null as {{ dbt.type_float() }}) as membership_probability
 from {{ method }}_nearest
-
-union all
+{{ 'union all' if not loop.last or method_enabled('dbscan') or method_enabled('kprototypes') or method_enabled('gmm') }}
 {% endfor %}
 {%- if dbscan is not none %}
 {%- if dbscan.representatives %}
@@ -158,9 +158,9 @@ select
     cast(null as {{ dbt.type_float() }}) as membership_probability
 from customers
 {%- endif %}
-
-union all
+{{ 'union all' if method_enabled('kprototypes') or method_enabled('gmm') }}
 {% endif %}
+{%- if method_enabled('kprototypes') %}
 -- k-prototypes (only when categorical features are clustered on).
 select
     customer_id,
@@ -169,9 +169,9 @@ select
     distance_to_centroid,
     cast(null as {{ dbt.type_float() }}) as membership_probability
 from {{ ref('ml_kprototypes_scores') }}
-
-union all
-
+{{ 'union all' if method_enabled('gmm') }}
+{% endif %}
+{%- if method_enabled('gmm') %}
 -- The Gaussian mixture assigns by posterior probability, not distance.
 select
     customer_id,
@@ -180,3 +180,4 @@ select
     distance_to_centroid,
     membership_probability
 from {{ ref('ml_gmm_scores') }}
+{%- endif %}

@@ -9,16 +9,23 @@
 -#}
 -- depends_on: {{ ref('ml_feature_scaling') }}
 -- depends_on: {{ ref('ml_fit_sample') }}
--- depends_on: {{ ref('ml_mixed_sample') }}
 -- depends_on: {{ ref('ml_kmeans_models') }}
 -- depends_on: {{ ref('ml_kmeans_k_selection') }}
 -- depends_on: {{ ref('ml_hierarchical_tree') }}
 -- depends_on: {{ ref('ml_hierarchical_k_selection') }}
 -- depends_on: {{ ref('ml_hierarchical_cut') }}
+{#- The optional methods' fits, when var methods runs them. #}
+{%- if method_enabled('gmm') %}
 -- depends_on: {{ ref('ml_gmm_models') }}
 -- depends_on: {{ ref('ml_gmm_k_selection') }}
+{%- endif %}
+{%- if method_enabled('dbscan') %}
 -- depends_on: {{ ref('ml_dbscan_models') }}
+{%- endif %}
+{%- if method_enabled('kprototypes') %}
+-- depends_on: {{ ref('ml_mixed_sample') }}
 -- depends_on: {{ ref('ml_kprototypes_models') }}
+{%- endif %}
 -- depends_on: {{ ref('ml_cluster_stability') }}
 -- depends_on: {{ ref('ml_cluster_centroids') }}
 -- depends_on: {{ ref('ml_pca_loadings') }}

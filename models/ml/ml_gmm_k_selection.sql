@@ -1,3 +1,4 @@
+{{ config(enabled=method_enabled('gmm')) }}
 -- One row per candidate number of components of the Gaussian mixture: its diagnostics and whether BIC chose it.
 select distinct
     k,

@@ -1,4 +1,4 @@
-{{ config(materialized='ephemeral') }}
+{{ config(materialized='ephemeral', enabled=method_enabled('gmm')) }}
 
 {#-
     Every customer scored against the chosen Gaussian mixture in SQL, with the

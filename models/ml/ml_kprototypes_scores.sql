@@ -1,3 +1,5 @@
+{{ config(enabled=method_enabled('kprototypes')) }}
+
 {#-
     Every customer scored against the k-prototypes in SQL: the squared
     distance over the numeric inputs plus gamma for each categorical feature

@@ -1,3 +1,5 @@
+{{ config(enabled=method_enabled('kprototypes')) }}
+
 {#-
     What k-prototypes is fitted on: the fit-sample customers with the numeric
     model inputs (standardized) and each categorical clustering feature as its

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from cases.demo_seeds import EVERY_METHOD
 from segmentation.demo.files import write_table
 from segmentation.demo.planted import generate_planted_company, generate_planted_customers
 
@@ -69,7 +70,7 @@ def case_planted_company(input_dir: Path) -> tuple[dict, dict]:
     # Every export format, so test_bi_exports reads each back on a build with
     # the optional cross-sell marts (hyper only where the tableau extra is).
     formats = ["parquet", "csv", "duckdb"] + (["hyper"] if find_spec("pantab") else [])
-    return {"input_dir": str(input_dir), "cross_sell": True,
+    return {"input_dir": str(input_dir), "cross_sell": True, "methods": EVERY_METHOD,
             "export_formats": formats}, {"truth": truth}
 
 

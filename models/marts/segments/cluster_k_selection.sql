@@ -31,12 +31,15 @@ hierarchical as (
 
 ),
 
+{%- if method_enabled('gmm') %}
 gmm as (
 
     select * from {{ ref('ml_gmm_k_selection') }}
 
 ),
+{%- endif %}
 
+{%- if method_enabled('kprototypes') %}
 kprototypes as (
 
     select
@@ -47,7 +50,9 @@ kprototypes as (
     having count(*) > 0
 
 ),
+{%- endif %}
 
+{%- if method_enabled('dbscan') %}
 dbscan as (
 
     -- DBSCAN has no k to choose: one row, k = the clusters it found.
@@ -66,6 +71,7 @@ dbscan as (
     from {{ ref('ml_dbscan_models') }}
 
 ),
+{%- endif %}
 
 stability as (
 
@@ -118,6 +124,7 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from hierarchical
 
+    {%- if method_enabled('gmm') %}
     union all
 
     select
@@ -138,7 +145,9 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from gmm
+    {%- endif %}
 
+    {%- if method_enabled('kprototypes') %}
     union all
 
     select
@@ -160,7 +169,9 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from kprototypes
+    {%- endif %}
 
+    {%- if method_enabled('dbscan') %}
     union all
 
     select
@@ -188,6 +199,7 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
     from dbscan
+    {%- endif %}
 
 )
 
