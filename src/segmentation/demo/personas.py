@@ -21,7 +21,6 @@ from segmentation.demo.tables import (
     SIGNUP_LOOKBACK_DAYS,
     _activity_window,
     _allocate,
-    _as_day,
     _customers_table,
     _demographics,
     _draw_categorical,
@@ -29,6 +28,7 @@ from segmentation.demo.tables import (
     _id_width,
     _order_calendar,
     _order_lines,
+    _order_window,
     _orders_table,
 )
 
@@ -117,10 +117,7 @@ def generate_company_with_personas(
         raise ValueError("n_customers must be >= 1")
     if mean_order_lines <= 0:
         raise ValueError("mean_order_lines must be > 0")
-    start, end = _as_day(start_date), _as_day(end_date)
-    n_days = int((end - start).astype(np.int64)) + 1
-    if n_days < 1:
-        raise ValueError("end_date must not be before start_date")
+    start, end, n_days = _order_window(start_date, end_date)
     rng = np.random.default_rng(random_state)
 
     counts = _allocate(n_customers, np.array([p.share for p in _PERSONAS]))

@@ -47,11 +47,11 @@ from segmentation.demo.tables import (
     GENDERS,
     STATUSES,
     _allocate,
-    _as_day,
     _date_array,
     _fixed_width_ids,
     _id_width,
     _order_lines,
+    _order_window,
     _orders_table,
 )
 
@@ -282,10 +282,7 @@ def generate_realistic_shop(
     """
     if n_customers < 1:
         raise ValueError("n_customers must be >= 1")
-    start, end = _as_day(start_date), _as_day(end_date)
-    n_days = int((end - start).astype(np.int64)) + 1
-    if n_days < 1:
-        raise ValueError("end_date must not be before start_date")
+    start, end, n_days = _order_window(start_date, end_date)
     rng = np.random.default_rng(random_state)
     season = _daily_season(start, n_days)
 

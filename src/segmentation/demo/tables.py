@@ -54,6 +54,16 @@ def _as_day(value: str | dt.date | np.datetime64) -> np.datetime64:
     return np.datetime64(value, "D")
 
 
+def _order_window(start_date: str | dt.date, end_date: str | dt.date
+                  ) -> tuple[np.datetime64, np.datetime64, int]:
+    """(first day, last day, days in between inclusive) of a generator's orders."""
+    start, end = _as_day(start_date), _as_day(end_date)
+    n_days = int((end - start).astype(np.int64)) + 1
+    if n_days < 1:
+        raise ValueError("end_date must not be before start_date")
+    return start, end, n_days
+
+
 def _date_array(origin: np.datetime64, days: np.ndarray) -> pa.Array:
     """(n,) int day offsets from ``origin`` -> Arrow date32 array."""
     epoch_days = days.astype(np.int32) + np.int32(origin.astype(np.int64))
