@@ -22,6 +22,16 @@ so the rules this project holds itself to are checked in plain Python over
   contract, so a BI tool never sees a column change type silently.
 * ``exposure_on_non_public_model``: dashboards and reports (exposures) read
   public models only.
+* ``model_outside_flow``: every model lives in one of the folders of
+  ``FLOW`` (docs/architecture.md draws them), so its folder names its stage.
+* ``backward_dependency``: a model reads models of its own folder or of
+  folders earlier in ``FLOW``, never later ones: the DAG flows one way
+  between folders.
+* ``fit_outside_fit_folder``: the fit (tag ``fit``, what a refit replaces and
+  score mode keeps) is exactly ``models/ml/fit/``.
+* ``history_read_outside_runs``: only ``models/ml/runs/`` reads the history
+  marts as they stood before the build (macro ``history_relation``), the
+  one loop in the flow.
 
 Usage::
 
@@ -42,6 +52,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MARTS_FOLDER = "models/marts/"
+
+# The folders in the order data flows through them. Within a folder models may
+# read each other in any direction; across folders only from earlier to later.
+FLOW = (
+    "models/staging/",
+    "models/intermediate/",
+    "models/ml/fit/",
+    "models/ml/score/",
+    "models/ml/runs/",
+    "models/ml/describe/",
+    "models/marts/",
+    "models/semantic/",
+    "models/bi/",
+)
+FIT_FOLDER = "models/ml/fit/"
+RUNS_FOLDER = "models/ml/runs/"
 
 
 @dataclass(frozen=True, order=True)
@@ -66,6 +92,9 @@ def check_manifest(manifest: dict) -> list[Finding]:
         *_undocumented_public_columns(models),
         *_public_models_without_contract(models),
         *_exposures_on_non_public_models(manifest, models),
+        *_folder_flow(models),
+        *_fit_outside_fit_folder(models),
+        *_history_reads_outside_runs(models),
     ]
     return sorted(findings)
 
@@ -182,6 +211,46 @@ def _exposures_on_non_public_models(manifest: dict, models: dict) -> Iterable[Fi
             if uid in models and not _is_public(models[uid]):
                 yield Finding("exposure_on_non_public_model", models[uid]["name"],
                               f"read by exposure {exposure['name']}")
+
+
+def _stage(model: dict) -> int | None:
+    """Position of the model's folder in FLOW, None when it is in none."""
+    path = model["original_file_path"]
+    return next((i for i, folder in enumerate(FLOW) if path.startswith(folder)), None)
+
+
+def _folder_flow(models: dict) -> Iterable[Finding]:
+    for model in models.values():
+        stage = _stage(model)
+        if stage is None:
+            yield Finding("model_outside_flow", model["name"],
+                          f"{model['original_file_path']} is in none of the flow's folders")
+            continue
+        for uid in (model.get("depends_on") or {}).get("nodes") or []:
+            parent = models.get(uid)
+            parent_stage = _stage(parent) if parent else None
+            if parent_stage is not None and parent_stage > stage:
+                yield Finding("backward_dependency", model["name"],
+                              f"reads {parent['name']} in {FLOW[parent_stage]}, "
+                              f"which comes after {FLOW[stage]}")
+
+
+def _fit_outside_fit_folder(models: dict) -> Iterable[Finding]:
+    for model in models.values():
+        in_folder = model["original_file_path"].startswith(FIT_FOLDER)
+        tagged = "fit" in (model.get("tags") or [])
+        if in_folder != tagged:
+            yield Finding("fit_outside_fit_folder", model["name"],
+                          "tagged fit outside models/ml/fit/" if tagged
+                          else "in models/ml/fit/ without the fit tag")
+
+
+def _history_reads_outside_runs(models: dict) -> Iterable[Finding]:
+    for model in models.values():
+        if ("history_relation(" in (model.get("raw_code") or "")
+                and not model["original_file_path"].startswith(RUNS_FOLDER)):
+            yield Finding("history_read_outside_runs", model["name"],
+                          "reads a history mart with history_relation() outside models/ml/runs/")
 
 
 def main(argv: list[str] | None = None) -> int:

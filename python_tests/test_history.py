@@ -257,7 +257,7 @@ def test_score_mode_refuses_a_model_left_by_an_interrupted_fit(
 
 def test_score_mode_refuses_a_fit_table_written_by_another_build(
         build_fail_score_after_scaling_rebuilt):
-    """ml_fit_run and ml_fit_completed agree, but the scaling is newer: the
+    """ml_fit_run and segment_lineage agree, but the scaling is newer: the
     guard reads every fit table's stamp, not only the two run tables."""
     build = build_fail_score_after_scaling_rebuilt
     fit, rebuilt = build.info["steps"]

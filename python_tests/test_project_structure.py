@@ -19,15 +19,24 @@ check_manifest = check_dbt_project.check_manifest
 
 
 def model(name: str, *, folder: str = "intermediate", columns: dict | None = None,
-          meta: dict | None = None, contract: bool = False,
-          access: str = "protected") -> tuple[str, dict]:
+          meta: dict | None = None, contract: bool = False, access: str = "protected",
+          reads: tuple[str, ...] = (), tags: tuple[str, ...] = (),
+          sql: str = "select 1") -> tuple[str, dict]:
     uid = f"model.shop.{name}"
     return uid, {
         "resource_type": "model", "package_name": "shop", "name": name, "access": access,
         "original_file_path": f"models/{folder}/{name}.sql", "description": "what it is",
         "columns": columns or {}, "meta": meta or {},
         "config": {"contract": {"enforced": contract}}, "constraints": [],
+        "depends_on": {"nodes": [f"model.shop.{parent}" for parent in reads]},
+        "tags": list(tags), "raw_code": sql,
     }
+
+
+def keyed(*models: tuple[str, dict]) -> dict:
+    """A manifest of these models, each with a primary-key test."""
+    return manifest(*models, *(generic_test("primary_key", node["name"], "id")
+                               for _, node in models))
 
 
 def generic_test(name: str, on: str, column: str | None = None, **kwargs) -> tuple[str, dict]:
@@ -114,3 +123,33 @@ def test_the_project_has_no_finding(tmp_path):
     failing = [str(finding) for finding in findings
                if not finding.rule.startswith("accepted_")]
     assert failing == []
+
+
+def test_folders_are_read_in_the_flow_order_only():
+    forward = keyed(model("scores", folder="ml/score"),
+                    model("names", folder="ml/describe", reads=("scores",)),
+                    model("profiles", folder="marts/segments", reads=("names",),
+                          access="public", contract=True))
+    assert check_manifest(forward) == []
+    backward = keyed(model("lineage", folder="marts/history", access="public", contract=True),
+                     model("fit_done", folder="ml/fit", reads=("lineage",), tags=("fit",)))
+    assert rules(check_manifest(backward)) == [("backward_dependency", "fit_done")]
+
+
+def test_every_model_sits_in_a_folder_of_the_flow():
+    assert rules(check_manifest(keyed(model("helper", folder="ml")))) == [
+        ("model_outside_flow", "helper")]
+
+
+def test_the_fit_is_exactly_the_fit_folder():
+    found = keyed(model("scaling", folder="ml/fit"),
+                  model("rules", folder="ml/describe", tags=("fit",)))
+    assert rules(check_manifest(found)) == [
+        ("fit_outside_fit_folder", "rules"), ("fit_outside_fit_folder", "scaling")]
+
+
+def test_only_the_runs_folder_reads_history():
+    read = "{% set runs = history_relation('segmentation_runs') %} select 1"
+    found = keyed(model("previous_run", folder="ml/runs", sql=read),
+                  model("names", folder="ml/describe", sql=read))
+    assert rules(check_manifest(found)) == [("history_read_outside_runs", "names")]

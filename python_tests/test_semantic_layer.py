@@ -144,6 +144,11 @@ def test_mf_query_by_month_keeps_to_the_as_of_date_window(semantic, profiles):
     # The build's orders run to 2025-12-31; the segmentation stops at AS_OF_DATE.
     assert by_month.index.max() == pd.Timestamp(AS_OF_DATE).replace(day=1)
 
+    # The order fact's key (declared, not a data test: docs in its YAML).
+    keys = semantic.sql("select count(*) as n, count(distinct (customer_id, order_id)) as k, "
+                        "count(customer_id) as c, count(order_id) as o from fct_segment_orders")
+    assert keys.n.iloc[0] == keys.k.iloc[0] == keys.c.iloc[0] == keys.o.iloc[0] > 0
+
     # The same orders counted straight from the accepted lines in SQL.
     expected = semantic.sql(f"""
         with orders as (

@@ -21,6 +21,11 @@
                        log1p-transformed where skewed, standardized
         Long rather than wide so that one group-by summarizes every feature.
     -#}
+    {#- Relations bound before the loop, which is empty while dbt parses, so
+        parsing records the dependencies of every model calling this. -#}
+    {%- set features_relation = ref('int_customer_features') -%}
+    {%- set category_mix_relation = ref('int_customer_category_mix') -%}
+    {%- set scaled_relation = ref('ml_customer_features_scaled') if 'model_input' in stages else none -%}
     {%- set inputs = eda_numeric_inputs() -%}
     {%- set parts = [] %}
     {%- for input in inputs %}
@@ -31,9 +36,9 @@
         'raw' as stage,
         '{{ input.name }}' as feature_name,
         cast({{ 'category_mix' if input.source == 'category_mix' else 'features' }}.{{ input.name }} as {{ dbt.type_float() }}) as feature_value
-    from {{ ref('int_customer_features') }} as features
+    from {{ features_relation }} as features
     {%- if input.source == 'category_mix' %}
-    left join {{ ref('int_customer_category_mix') }} as category_mix
+    left join {{ category_mix_relation }} as category_mix
         on features.customer_id = category_mix.customer_id
     {%- endif %}
     -- The clustering's population, as in model_input: not No Purchase Yet.
@@ -46,7 +51,7 @@
         'model_input' as stage,
         '{{ input.name }}' as feature_name,
         cast(scaled.{{ input.name }} as {{ dbt.type_float() }}) as feature_value
-    from {{ ref('ml_customer_features_scaled') }} as scaled
+    from {{ scaled_relation }} as scaled
     {%- endif %}
     {%- else %}
     select

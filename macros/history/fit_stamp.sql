@@ -1,15 +1,19 @@
 {% macro stamp_fit_invocation() %}
     {#-
-        Post-hook of every model: a model tagged fit (dbt_project.yml) gets
+        Post-hook of every model: a table of the fit (ml/fit/, tag fit) gets
         the invocation id of the build that wrote it as its table comment,
         in the same transaction as the table, so a table and its stamp are
-        never apart, even when the build is killed. Score mode
-        (validate_run_mode) requires every fit table to carry the id of the
-        last complete fit (ml_fit_completed): a fit build that stopped
-        part-way, or a fit table rebuilt alone, is refused whatever order
-        the fit's models ran in. Other models: no statement.
+        never apart, even when the build is killed. So does, in a fit
+        build, the run record that vouches the fit's segments were numbered
+        and recorded (meta records_fit: segment_lineage). Score mode
+        (validate_run_mode) requires all of them to carry one id, that of
+        ml_fit_run: a fit build that stopped part-way, or a fit table
+        rebuilt alone, is refused whatever order the models ran in. Other
+        models: no statement.
     -#}
-    {%- if 'fit' not in model.tags -%}
+    {%- set records_fit = (model.config.get('meta') or {}).get('records_fit')
+                          and var('mode') == 'fit' -%}
+    {%- if 'fit' not in model.tags and not records_fit -%}
         {{ return('') }}
     {%- endif -%}
     comment on table {{ this }} is '{{ fit_stamp(invocation_id) }}'

@@ -26,7 +26,7 @@
                 "var mode is 'score', but this command would refit " ~ refitting | sort | join(', ')
                 ~ ". Score without refitting with: dbt build --selector score --vars '{mode: score}'") }}
         {%- endif -%}
-        {%- for name in ['ml_fit_run', 'ml_fit_completed', 'ml_feature_scaling', 'ml_cluster_centroids', 'ml_kmeans_k_selection', 'segment_lineage'] -%}
+        {%- for name in ['ml_fit_run', 'ml_feature_scaling', 'ml_cluster_centroids', 'ml_kmeans_k_selection', 'segment_lineage'] -%}
             {%- if adapter.get_relation(database=target.database, schema=target.schema,
                                         identifier=name) is none -%}
                 {{ exceptions.raise_compiler_error(
@@ -61,26 +61,18 @@
                     ~ "or refit with the new ones: dbt build") }}
             {%- endif -%}
         {%- endif -%}
-        {%- set completed = run_query(
-            "select (select max(fit_invocation_id) from "
+        {#- The stored model must come from one fit build that finished: every
+            fit table (ml/fit/), and segment_lineage, which a fit build stamps
+            once the fit's segments are numbered and recorded, carry the
+            invocation id of the build that wrote them (fit_stamp.sql). dbt
+            runs the fit's models in no fixed order, so a fit killed or failed
+            part-way, or a fit table rebuilt alone, leaves stamps that differ. -#}
+        {%- set fit_invocation_id = run_query(
+            "select max(fit_invocation_id) from "
             ~ adapter.get_relation(database=target.database, schema=target.schema,
-                                   identifier='ml_fit_run')
-            ~ ") is not distinct from (select max(fit_invocation_id) from "
-            ~ adapter.get_relation(database=target.database, schema=target.schema,
-                                   identifier='ml_fit_completed') ~ ")") -%}
-        {%- if completed.rows[0][0] != true -%}
-            {{ exceptions.raise_compiler_error(
-                "var mode is 'score', but the last fit build (run " ~ fit.rows[0][1]
-                ~ ") stopped before it finished, so the stored model mixes that fit's scaling "
-                ~ "with an earlier fit's clusters. Refit first: dbt build") }}
-        {%- endif -%}
-        {#- Every fit table must come from that complete fit, whatever order
-            the fit's models ran in (fit_stamp.sql): a fit killed before
-            ml_fit_run, or a fit table rebuilt alone, leaves one that does not. -#}
-        {%- set fit_invocation_id = run_query("select max(fit_invocation_id) from "
-            ~ adapter.get_relation(database=target.database, schema=target.schema,
-                                   identifier='ml_fit_completed')).rows[0][0] -%}
+                                   identifier='ml_fit_run')).rows[0][0] -%}
         {%- set stamps = stored_fit_stamps() -%}
+        {%- set lineage_stamp = stamps.get('segment_lineage', '') -%}
         {%- set unstamped = [] -%}
         {%- set foreign = [] -%}
         {%- for node in graph.nodes.values()
@@ -92,10 +84,20 @@
                     ~ node.name ~ " is missing from the database). Fit first: dbt build") }}
             {%- elif not stamp.startswith(fit_stamp('')) -%}
                 {%- do unstamped.append(node.name) -%}
-            {%- elif stamp != fit_stamp(fit_invocation_id) -%}
+            {%- elif stamp != lineage_stamp -%}
                 {%- do foreign.append(node.name ~ " (invocation " ~ stamp[fit_stamp("") | length:] ~ ")") -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- if not unstamped and not lineage_stamp.startswith(fit_stamp('')) -%}
+            {%- do unstamped.append('segment_lineage') -%}
+        {%- endif -%}
+        {%- if not unstamped and lineage_stamp != fit_stamp(fit_invocation_id) -%}
+            {#- ml_fit_run comes from a later fit than the last recorded one. -#}
+            {{ exceptions.raise_compiler_error(
+                "var mode is 'score', but the last fit build (run " ~ fit.rows[0][1]
+                ~ ") stopped before it finished, so the stored model mixes that fit's tables "
+                ~ "with an earlier fit's. Refit first: dbt build") }}
+        {%- endif -%}
         {%- if foreign -%}
             {{ exceptions.raise_compiler_error(
                 "var mode is 'score', but " ~ foreign | sort | join(', ')

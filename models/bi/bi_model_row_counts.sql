@@ -53,7 +53,6 @@
     'ml_customer_features_scaled',
     'ml_feature_population',
     'ml_feature_scaling',
-    'ml_fit_completed',
     'ml_fit_run',
     'ml_fit_sample',
     'ml_fitted_segments',

@@ -142,8 +142,8 @@ def case_fail_score_after_scaling_rebuilt(input_dir: Path) -> tuple[dict, dict]:
     """A fit at 2025-01-31; then ml_feature_scaling alone is rebuilt by
     another invocation on changed customers, as when a fit build is killed
     after the scaling but before ml_fit_run (dbt may run them in either
-    order): ml_fit_run and ml_fit_completed still agree. The case's own build
-    scores, which must refuse, naming the table."""
+    order): ml_fit_run and segment_lineage still carry the first fit's
+    stamp. The case's own build scores, which must refuse, naming the table."""
     work_dir = input_dir.parent
     customers, _ = generate_planted_customers(25, 4, random_state=0)
     changed, _ = generate_planted_customers(25, 4, random_state=9)

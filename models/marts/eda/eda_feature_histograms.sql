@@ -6,7 +6,6 @@
     also hold the values beyond, so one extreme customer cannot squash the
     picture. Every bin is present, empty ones with 0 customers.
 -#}
--- depends_on: {{ ref('int_customer_features') }}, {{ ref('int_customer_category_mix') }}, {{ ref('ml_customer_features_scaled') }}
 {%- set bins = var('eda_histogram_bins') | int %}
 
 with

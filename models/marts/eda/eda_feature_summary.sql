@@ -4,8 +4,6 @@
     statistics an analyst reads before trusting a clustering, and the
     transformation that turned one stage into the other.
 -#}
-{#- ref() outside the macros too, so parsing records every dependency. -#}
--- depends_on: {{ ref('int_customer_features') }}, {{ ref('int_customer_category_mix') }}, {{ ref('ml_customer_features_scaled') }}
 
 with
 

@@ -6,7 +6,6 @@
     index is measured against these bins (segment_drift). Missing values are
     left out.
 -#}
--- depends_on: {{ ref('int_customer_features') }}, {{ ref('int_customer_category_mix') }}, {{ ref('ml_customer_features_scaled') }}
 {%- set fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] %}
 
 with

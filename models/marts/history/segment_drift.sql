@@ -8,7 +8,6 @@
     thumb: under 0.1 stable, 0.1-0.25 moderate, over 0.25 a real shift). A
     first run has no rows.
 -#}
--- depends_on: {{ ref('int_customer_features') }}, {{ ref('int_customer_category_mix') }}, {{ ref('ml_customer_features_scaled') }}
 {%- set share_threshold = var('drift_share_threshold') | float %}
 {%- set psi_threshold = var('drift_psi_threshold') | float %}
 {#- Empty bins would make the index infinite; they count as this share. -#}
