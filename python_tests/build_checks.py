@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dbt_runner import HANG_GUARD_SECONDS
+
 # DuckDB release the published serving file must open in (fixture old_duckdb):
 # the oldest 1.x. docs/bi-guide.md lists the others tried.
 OLD_DUCKDB_VERSION = "1.0.0"
@@ -34,7 +36,7 @@ def duckdb_file_held_open(path: Path, *, read_only: bool) -> Iterator[subprocess
 
 
 def python_with_packages(packages_dir: Path, code: str, *args: str,
-                         timeout: float = 120) -> subprocess.CompletedProcess:
+                         timeout: float = HANG_GUARD_SECONDS) -> subprocess.CompletedProcess:
     """Run ``code`` in a new interpreter that imports from ``packages_dir`` first
     (e.g. an older duckdb installed there with ``pip install --target``)."""
     env = {**os.environ, "PYTHONPATH": str(packages_dir)}

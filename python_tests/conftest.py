@@ -17,7 +17,7 @@ import pytest
 
 from build_checks import OLD_DUCKDB_VERSION
 from cases import CASES
-from dbt_runner import BuildPool, DbtBuild
+from dbt_runner import HANG_GUARD_SECONDS, BuildPool, DbtBuild
 from segmentation.demo.personas import generate_company_with_personas
 
 _NEEDED_BUILDS = pytest.StashKey[list]()
@@ -41,7 +41,7 @@ def old_duckdb(tmp_path_factory) -> Path:
         [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "--no-deps", "--only-binary", ":all:", "--target", str(target),
          f"duckdb=={OLD_DUCKDB_VERSION}"],
-        capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+        capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, stdin=subprocess.DEVNULL)
     if completed.returncode != 0:
         pytest.skip(f"cannot install duckdb=={OLD_DUCKDB_VERSION}: {completed.stderr[-500:]}")
     return target

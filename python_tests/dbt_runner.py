@@ -23,7 +23,11 @@ import duckdb
 import pandas as pd
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-BUILD_TIMEOUT_SECONDS = 300
+# A guard against a hung process, never a speed check (speed is measured by
+# bench/run_benchmark.py): on a busy 2-core machine a build that takes 20 s
+# alone can take ten times as long, and must still pass.
+HANG_GUARD_SECONDS = 1800
+BUILD_TIMEOUT_SECONDS = HANG_GUARD_SECONDS
 # Builds run two at a time: a build keeps about one of the two cores busy.
 DBT_WORKERS = 2
 

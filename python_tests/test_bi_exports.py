@@ -25,7 +25,14 @@ from build_checks import (
     python_with_packages,
 )
 from cases.publication import PREVIOUS_PUBLICATION
-from dbt_runner import PROJECT_DIR, DbtBuild, copy_project, dbt_executable, run_dbt_build
+from dbt_runner import (
+    HANG_GUARD_SECONDS,
+    PROJECT_DIR,
+    DbtBuild,
+    copy_project,
+    dbt_executable,
+    run_dbt_build,
+)
 from segmentation.publish import HYPER_NAME, SERVING_DB_NAME, read_manifest
 
 # Raw input columns the published quarantine marts may carry (var published_raw_columns).
@@ -61,7 +68,7 @@ def enabled_models(*dbt_args: str, tmp_path: Path) -> set[str]:
         [dbt_executable(), "ls", "--resource-type", "model",
          "--output", "name", "--target-path", str(tmp_path / "target"),
          "--log-path", str(tmp_path / "logs"), *dbt_args],
-        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=True)
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, check=True)
     return set(completed.stdout.split())
 
 
@@ -322,7 +329,7 @@ def test_a_public_model_left_off_the_publication_list_stops_the_build(tmp_path):
     completed = subprocess.run(
         [dbt_executable(), "compile", "--select", "bi_public_marts",
          "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        cwd=project, env=env, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS,
         stdin=subprocess.DEVNULL)
     assert completed.returncode != 0
     assert "Public but not listed (not published): segment_drift" in completed.stdout

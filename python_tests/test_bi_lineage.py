@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from dbt_runner import PROJECT_DIR, dbt_executable
+from dbt_runner import HANG_GUARD_SECONDS, PROJECT_DIR, dbt_executable
 
 PUBLICATION = "model.customer_segmentation.bi_publications"
 
@@ -27,7 +27,7 @@ def parsed_manifest(tmp_path, dbt_vars: dict) -> dict:
     completed = subprocess.run(
         [dbt_executable(), "parse", "--target-path", str(target),
          "--log-path", str(tmp_path / "logs"), "--vars", json.dumps(dbt_vars)],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=180,
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS,
         stdin=subprocess.DEVNULL)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     return json.loads((target / "manifest.json").read_text())

@@ -135,3 +135,30 @@ def test_input_errors_stop_before_any_model(build_input_error):
     assert build.returncode != 0, build.describe()
     assert "on-run-start" in build.output, build.describe()
     assert "OK created" not in build.output, build.describe()
+
+
+@pytest.mark.parametrize("typo, meant", [("input_dri", "input_dir"), ("nclusters", "n_clusters")])
+def test_a_misspelled_var_stops_the_build_naming_the_closest_var(tmp_path, typo, meant):
+    """dbt ignores a var nobody reads: input_dri would segment the demo company."""
+    from dbt_runner import run_dbt_build
+
+    build = run_dbt_build(tmp_path, {typo: "data/shop"}, name="typo")
+    assert_fails_cleanly(build, f"var {typo} is not a var of this project; did you mean {meant}?")
+    assert "OK created" not in build.output, build.describe()
+
+
+def test_an_unrelated_var_name_gets_no_guess(tmp_path):
+    from dbt_runner import run_dbt_build
+
+    build = run_dbt_build(tmp_path, {"zzz": 1}, name="unknown")
+    assert_fails_cleanly(build, "var zzz is not a var of this project. The vars and their")
+
+
+def test_the_log_says_what_is_read_and_where_it_is_written(build_demo_a, build_planted_customers):
+    demo = build_demo_a
+    assert "Reading the demo company shipped as seeds" in demo.output, demo.describe()
+    assert (f"Writing to {demo.db_path}, which has no recorded run yet: this build starts "
+            "its history; publishing the marts into ") in demo.output, demo.describe()
+    files = build_planted_customers
+    assert f"Reading customers from {files.vars['input_dir']}/customers.csv" in files.output
+    assert "Reading the demo company" not in files.output

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from browser import artifact_dir, open_page
-from dbt_runner import PROJECT_DIR, dbt_executable
+from dbt_runner import HANG_GUARD_SECONDS, PROJECT_DIR, dbt_executable
 
 # Public models: what BI analysts and dashboards read.
 PUBLIC_FOLDERS = ("models/marts/", "models/semantic/")
@@ -27,7 +27,7 @@ def docs_site(build_demo_a, tmp_path_factory):
     result = subprocess.run(
         [dbt_executable(), "docs", "generate", "--static", "--target-path", str(target),
          "--log-path", str(work / "logs")],
-        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300,
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS,
         env={**os.environ, "SEGMENTATION_DUCKDB_PATH": str(db), "DO_NOT_TRACK": "1"})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return target

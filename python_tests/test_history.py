@@ -153,8 +153,31 @@ def test_drift_compares_each_run_with_the_previous(history):
         assert part.previous_value.sum() == pytest.approx(1.0, abs=1e-5)
     assert (drift.is_drifted == (drift.change.abs().fillna(0) > drift.threshold)
             | (drift.psi.fillna(0) > drift.threshold)).all()
-    # Six months of ageing customers move the distributions: the test warns.
-    assert "WARN" in history.output and "segment_drift" in history.output
+    # Six months of ageing customers move the distributions: the test warns,
+    # by a name that says what it means, and the build summary says what drifted.
+    assert "WARN" in history.output, history.output[-3000:]
+    assert "latest_run_drifted_from_the_previous_see_build_summary" in history.output
+    summary = history.output[history.output.index("Build summary"):]
+    latest = drift[(drift.run_id == 20251231) & drift.is_drifted]
+    assert len(latest) > 0
+    for row in latest.itertuples():
+        if row.drift_type == "feature_psi":
+            assert (f"Drift since run 20250930: {row.feature_name} changed its distribution "
+                    f"(PSI {row.psi:.2f}, above {row.threshold:g})") in summary, summary
+        else:
+            assert (f"Drift since run 20250930: {row.segment_name} went from "
+                    f"{100 * row.previous_value:.1f}% to {100 * row.current_value:.1f}%"
+                    ) in summary, summary
+
+
+def test_the_build_ends_with_a_summary_true_of_the_marts(history):
+    summary = history.output[history.output.index("Build summary"):]
+    profiles = history.query("select segment_name, customers from segment_profiles")
+    for row in profiles.itertuples():
+        assert f"    {row.segment_name}: {row.customers:,} (" in summary, summary
+    total = int(profiles.customers.sum())
+    assert f"  {total:,} customers as of 2025-12-31 in " in summary, summary
+    assert f"Report: segmentation report --db {history.db_path} --out report.html" in summary
 
 
 # --------------------------------------------------------------------------- stable ids

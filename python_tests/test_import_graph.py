@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from dbt_runner import HANG_GUARD_SECONDS
+
 SRC_DIR = Path(__file__).resolve().parents[1] / "src"
 PACKAGE_DIR = SRC_DIR / "segmentation"
 
@@ -104,6 +106,6 @@ def test_each_module_imports_alone(module):
     env = {**os.environ,
            "PYTHONPATH": os.pathsep.join([str(SRC_DIR), os.environ.get("PYTHONPATH", "")])}
     completed = subprocess.run([sys.executable, "-c", f"import {module}"], env=env,
-                               capture_output=True, text=True, timeout=120,
+                               capture_output=True, text=True, timeout=HANG_GUARD_SECONDS,
                                stdin=subprocess.DEVNULL)
     assert completed.returncode == 0, completed.stderr[-3000:]

@@ -20,6 +20,7 @@ from build_checks import (
     duckdb_file_held_open,
     python_with_packages,
 )
+from dbt_runner import HANG_GUARD_SECONDS
 from segmentation import publish
 from segmentation.public_marts import published_mart_relations
 from segmentation.publish import (
@@ -234,7 +235,7 @@ def test_a_reader_holding_the_serving_file_keeps_its_build_and_never_blocks(
         holder.stdin.close()
         holder.wait(timeout=30)
     fresh = subprocess.run([sys.executable, "-c", reader_code, str(serving)], input="?\n",
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=HANG_GUARD_SECONDS)
     assert fresh.stdout.strip() == "build-2", fresh.stderr
 
 

@@ -28,9 +28,9 @@ import pandas as pd
 import pytest
 
 from cases.messy_input import AS_OF_DATE
-from dbt_runner import PROJECT_DIR, DbtBuild, dbt_executable, executable
+from dbt_runner import HANG_GUARD_SECONDS, PROJECT_DIR, DbtBuild, dbt_executable, executable
 
-MF_TIMEOUT_SECONDS = 120
+MF_TIMEOUT_SECONDS = HANG_GUARD_SECONDS
 
 
 @dataclass

@@ -14,9 +14,35 @@
     {{ validate_vars() }}
     {%- if var('input_dir') -%}
         {{ validate_input_files() }}
+    {%- else -%}
+        {%- do log("Reading the demo company shipped as seeds (demo_customers, demo_orders): "
+                   ~ "var input_dir is not set. Your own data: --vars '{input_dir: <folder>}'",
+                   info=true) -%}
     {%- endif -%}
     {%- do selected_features() -%}
+    {{ log_build_destination() }}
     {{ return('') }}
+{% endmacro %}
+
+
+{% macro log_build_destination() %}
+    {#- Says, before any model runs, where this build writes and whether it
+        continues a recorded history, so a build into the wrong file is seen
+        before it is made. -#}
+    {%- set database = target.get('path') or target.database -%}
+    {%- set runs = adapter.get_relation(database=target.database, schema=target.schema,
+                                        identifier='segmentation_runs') -%}
+    {%- if runs is none -%}
+        {%- set history = "has no recorded run yet: this build starts its history" -%}
+    {%- else -%}
+        {%- set recorded = run_query("select count(*), max(as_of_date) from " ~ runs).rows[0] -%}
+        {%- set history = "holds " ~ recorded[0] ~ " recorded run" ~ ("" if recorded[0] == 1 else "s")
+                          ~ " (the latest as of " ~ recorded[1] ~ "): this build continues that history" -%}
+    {%- endif -%}
+    {%- do log("Writing to " ~ database ~ ", which " ~ history ~ "; "
+               ~ ("publishing the marts into " ~ var('export_dir') ~ "/ (var export_dir)"
+                  if var('export_dir') else "publishing nothing (var export_dir is null)"),
+               info=true) -%}
 {% endmacro %}
 
 

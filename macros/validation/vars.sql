@@ -74,6 +74,37 @@
 {% endmacro %}
 
 
+{% macro closest_var_name(name, known) %}
+    {#- The known var most like name (Dice coefficient of letter pairs, at
+        least 0.5), or none: enough to catch a typo or a missing underscore. -#}
+    {%- set ns = namespace(best=none, score=0.5) -%}
+    {%- set wanted = letter_pairs(name | lower) -%}
+    {%- for candidate in known | sort -%}
+        {%- set pairs = letter_pairs(candidate) -%}
+        {%- set shared = namespace(count=0, left=pairs | list) -%}
+        {%- for pair in wanted if pair in shared.left -%}
+            {%- set shared.count = shared.count + 1 -%}
+            {%- do shared.left.remove(pair) -%}
+        {%- endfor -%}
+        {%- set score = 2 * shared.count / ([wanted | length + pairs | length, 1] | max) -%}
+        {%- if score >= ns.score -%}
+            {%- set ns.best = candidate -%}
+            {%- set ns.score = score -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(ns.best) }}
+{% endmacro %}
+
+
+{% macro letter_pairs(text) %}
+    {%- set pairs = [] -%}
+    {%- for i in range((text | length) - 1) -%}
+        {%- do pairs.append(text[i:i + 2]) -%}
+    {%- endfor -%}
+    {{ return(pairs) }}
+{% endmacro %}
+
+
 {% macro checked_var(name) %}
     {#- var `name`, parsed and checked against its rule in var_rules. -#}
     {%- set rule = var_rules()[name] -%}
@@ -286,6 +317,17 @@
     {%- if cli_vars is string -%}
         {%- set cli_vars = fromyaml(cli_vars) or {} -%}
     {%- endif -%}
+    {%- set rules = var_rules() -%}
+    {%- for name in cli_vars if name not in rules -%}
+        {#- A misspelled var would otherwise be ignored, and its default used:
+            input_dri instead of input_dir segments the demo company. -#}
+        {%- set closest = closest_var_name(name, rules.keys()) -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ " is not a var of this project"
+            ~ ("; did you mean " ~ closest ~ "?" if closest else ".")
+            ~ " The vars and their defaults are in dbt_project.yml (vars:) and the README's "
+            ~ "configuration table.") }}
+    {%- endfor -%}
     {%- for name, value in cli_vars.items() -%}
         {%- set text = value | string -%}
         {%- if '{{' in text or '{%' in text or '{#' in text -%}
