@@ -311,3 +311,58 @@ def test_the_report_draws_the_latest_migration(history, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "chart-migration" in text
     assert "from run 20250930 to run 20251231" in text
+
+
+# ------------------------------------------------------------ one history per data set
+def _copy_of_history(history, tmp_path):
+    """The demo history's DuckDB file, copied so a test can build into it."""
+    import shutil
+
+    copy = tmp_path / "history_copy.duckdb"
+    shutil.copyfile(history.db_path, copy)
+    return copy
+
+
+def test_another_company_built_into_the_file_stops_before_any_model(history, tmp_path):
+    from dbt_runner import run_dbt_build
+    from segmentation.demo.files import write_table
+    from segmentation.demo.planted import generate_planted_customers
+
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    import pyarrow.compute as pc
+
+    customers, _ = generate_planted_customers(40, 3, random_state=0)
+    # Ids of its own: the demo's are 000001..., like the planted generator's.
+    customers = customers.set_column(0, "customer_id", pc.binary_join_element_wise(
+        "shop-", customers["customer_id"], ""))
+    write_table(customers, shop / "customers.csv", file_format="csv")
+    db_path = _copy_of_history(history, tmp_path)
+    refused = run_dbt_build(tmp_path / "other", {"input_dir": str(shop)}, db_path=db_path,
+                            name="other_company")
+    assert not refused.succeeded
+    assert (f"{db_path} holds the history of another input: its latest run (as of 2025-12-31) "
+            f"read demo seeds, this build reads {shop}, which holds 0 of that run's "
+            in refused.output), refused.describe()
+    assert "continue_history: true" in refused.output
+    assert "OK created" not in refused.output, refused.describe()
+    # Said to be the same company, it continues the history.
+    continued = run_dbt_build(tmp_path / "same", {"input_dir": str(shop), "continue_history": True},
+                              db_path=db_path, name="same_company")
+    assert continued.succeeded, continued.describe()
+    runs = duckdb.connect(str(db_path), read_only=True).execute(
+        "select count(*) from segmentation_runs").fetchall()[0][0]
+    assert runs == 4
+
+
+def test_a_run_dated_before_the_history_needs_allow_backfill(history, tmp_path):
+    from dbt_runner import run_dbt_build
+
+    db_path = _copy_of_history(history, tmp_path)
+    refused = run_dbt_build(tmp_path / "early", {"as_of_date": "2025-03-31"}, db_path=db_path,
+                            name="backfill")
+    assert not refused.succeeded
+    assert ("var as_of_date 2025-03-31 is earlier than the latest run " + str(db_path)
+            + " holds (as of 2025-12-31)") in refused.output, refused.describe()
+    assert "allow_backfill: true" in refused.output
+    assert "OK created" not in refused.output, refused.describe()

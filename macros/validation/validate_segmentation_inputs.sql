@@ -20,8 +20,98 @@
                    info=true) -%}
     {%- endif -%}
     {%- do selected_features() -%}
+    {{ check_history_continues() }}
     {{ log_build_destination() }}
     {{ return('') }}
+{% endmacro %}
+
+
+{% macro input_source_name() %}
+    {#- What a run read, as segmentation_runs.input_source records it. -#}
+    {{ return((var('input_dir') | string | trim).rstrip('/') if var('input_dir') else 'demo seeds') }}
+{% endmacro %}
+
+
+{% macro check_history_continues() %}
+    {#-
+        One history per data set. The database's history (segmentation_runs
+        and the other history marts) belongs to the input that recorded it: a
+        build matches its segments with the latest run's and takes over their
+        ids and names. So a build stops, before any model runs, when
+          - var as_of_date is earlier than the latest recorded run (whose
+            migration and drift were computed without it), unless var
+            allow_backfill;
+          - its input is not the latest run's (segmentation_runs.input_source:
+            var input_dir as given, or the demo seeds), unless var
+            continue_history (the same company, exported to another folder).
+            Runs recorded before input_source existed are compared by their
+            customers: fewer than half of them in this input is another input.
+        The message says how many of the latest run's customers this input
+        holds (ids compared trimmed, as staging reads them), to help decide.
+    -#}
+    {%- set runs = adapter.get_relation(database=target.database, schema=target.schema,
+                                        identifier='segmentation_runs') -%}
+    {%- set history = adapter.get_relation(database=target.database, schema=target.schema,
+                                           identifier='customer_segment_history') -%}
+    {%- if runs is none or history is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set has_source = 'input_source' in (adapter.get_columns_in_relation(runs)
+                                            | map(attribute='name') | list) -%}
+    {%- set latest = run_query(
+        "select run_id, cast(as_of_date as " ~ dbt.type_string() ~ "), "
+        ~ ("input_source" if has_source else "cast(null as " ~ dbt.type_string() ~ ")")
+        ~ " from " ~ runs ~ " order by run_id desc limit 1").rows -%}
+    {%- if not latest -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set latest_run_id, latest_date, latest_source = latest[0][0], latest[0][1], latest[0][2] -%}
+    {%- set database = target.get('path') or target.database -%}
+    {%- if checked_var('as_of_date') and checked_var('as_of_date') < latest_date
+          and not checked_var('allow_backfill') -%}
+        {{ exceptions.raise_compiler_error(
+            "var as_of_date " ~ checked_var('as_of_date') ~ " is earlier than the latest run "
+            ~ database ~ " holds (as of " ~ latest_date ~ "), whose migration and drift were "
+            ~ "computed without it. Build the history in date order, into a database of its own "
+            ~ "(SEGMENTATION_DUCKDB_PATH=<file>.duckdb); or, to record this earlier run anyway "
+            ~ "and rebuild the later dates after it, --vars '{allow_backfill: true}'.") }}
+    {%- endif -%}
+    {%- if checked_var('continue_history') or latest_source == input_source_name() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if var('input_dir') -%}
+        {%- set relation = input_relation('customers') -%}
+        {%- set id_column = input_column_mapping('customers').get('customer_id') -%}
+    {%- else -%}
+        {#- The demo seeds are loaded by this build, after this check: compare
+            with the table an earlier demo build left, if any. -#}
+        {%- set relation = adapter.get_relation(database=target.database, schema=target.schema,
+                                                identifier='demo_customers') -%}
+        {%- set id_column = 'customer_id' -%}
+    {%- endif -%}
+    {%- if relation is none or id_column is none -%}
+        {%- set input_ids = "select cast(null as " ~ dbt.type_string() ~ ") as customer_id where 1 = 0" -%}
+    {%- else -%}
+        {%- set input_ids = "select distinct trim(cast(" ~ quoted_name(id_column) ~ " as "
+                            ~ dbt.type_string() ~ ")) as customer_id from " ~ relation -%}
+    {%- endif -%}
+    {%- set overlap = run_query(
+        "select count(*), count(input_ids.customer_id) from (select distinct customer_id from "
+        ~ history ~ " where run_id = " ~ latest_run_id ~ ") as recorded left join ("
+        ~ input_ids ~ ") as input_ids on recorded.customer_id = input_ids.customer_id").rows[0] -%}
+    {%- set recorded, present = overlap[0] | int, overlap[1] | int -%}
+    {%- if latest_source is none and present * 2 >= recorded -%}
+        {{ return('') }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error(
+        database ~ " holds the history of another input: its latest run (as of " ~ latest_date
+        ~ ") read " ~ (latest_source or "an input of other customers") ~ ", this build reads "
+        ~ input_source_name() ~ ", which holds " ~ count_text(present) ~ " of that run's "
+        ~ count_text(recorded) ~ " customers. A build continues the history of the file it "
+        ~ "writes (its segments take over that run's ids and names). Build this input into a "
+        ~ "database and export folder of its own: SEGMENTATION_DUCKDB_PATH=<file>.duckdb dbt "
+        ~ "build --vars '{..., export_dir: <folder>}'. If it is the same company (exported to "
+        ~ "another folder, or its ids changed): --vars '{continue_history: true}'.") }}
 {% endmacro %}
 
 

@@ -70,6 +70,8 @@
         'published_history_runs': {'kind': 'integer', 'min': 1, 'nullable': true},
         'published_raw_columns': {'kind': 'text_list', 'allowed': quarantine_input_columns()},
         'unmatched_order_lines_warn_share': {'kind': 'number', 'min': 0, 'max': 1},
+        'continue_history': {'kind': 'boolean'},
+        'allow_backfill': {'kind': 'boolean'},
     }) }}
 {% endmacro %}
 

@@ -67,13 +67,17 @@ def case_history_planted(input_dir: Path) -> tuple[dict, dict]:
     steps = [
         run_dbt_build(work_dir, {"input_dir": str(first), "as_of_date": "2025-12-30"},
                       name="history_planted_a"),
-        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-12-31"},
-                      name="history_planted_b"),
+        run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-12-31",
+                                 **SAME_COMPANY}, name="history_planted_b"),
     ]
     truth = pd.DataFrame({"customer_id": ids, "truth": labels})
-    return ({"input_dir": str(second), "as_of_date": "2025-12-31"},
+    return ({"input_dir": str(second), "as_of_date": "2025-12-31", **SAME_COMPANY},
             {"steps": steps, "truth": truth, "replaced": sorted(dropped)})
 
+
+# One company exported into a new folder for each step: a build says so, or it
+# stops (one history per input, macro check_history_continues).
+SAME_COMPANY = {"continue_history": True}
 
 # The two attributes the fit-then-score cases cluster on.
 SCORE_FEATURES = ["annual_income", "spending_score"]
@@ -83,7 +87,8 @@ def _planted_build(work_dir: Path, folder: Path, as_of_date: str, name: str, *,
                    features: list[str] = SCORE_FEATURES, mode: str | None = None,
                    selector: str | None = "auto") -> DbtBuild:
     """One step of a fit-then-score case: a build of ``folder`` at ``as_of_date``."""
-    dbt_vars = {"input_dir": str(folder), "as_of_date": as_of_date, "features": features}
+    dbt_vars = {"input_dir": str(folder), "as_of_date": as_of_date, "features": features,
+                **SAME_COMPANY}
     if mode:
         dbt_vars["mode"] = mode
     return run_dbt_build(work_dir, dbt_vars, name=name, selector=selector)
@@ -113,7 +118,7 @@ def case_score_planted_customers(input_dir: Path) -> tuple[dict, dict]:
                        features=["annual_income"], mode="score"),
     ]
     return ({"input_dir": str(second), "as_of_date": "2025-02-28", "features": SCORE_FEATURES,
-             "mode": "score"}, {"steps": steps})
+             "mode": "score", **SAME_COMPANY}, {"steps": steps})
 
 
 def case_fail_score_after_interrupted_fit(input_dir: Path) -> tuple[dict, dict]:
@@ -135,7 +140,7 @@ def case_fail_score_after_interrupted_fit(input_dir: Path) -> tuple[dict, dict]:
         _planted_build(work_dir, constant, "2025-02-28", "interrupted_fit"),
     ]
     return ({"input_dir": str(good), "as_of_date": "2025-03-31", "features": SCORE_FEATURES,
-             "mode": "score"}, {"steps": steps})
+             "mode": "score", **SAME_COMPANY}, {"steps": steps})
 
 
 def case_fail_score_after_scaling_rebuilt(input_dir: Path) -> tuple[dict, dict]:
@@ -154,8 +159,8 @@ def case_fail_score_after_scaling_rebuilt(input_dir: Path) -> tuple[dict, dict]:
     steps = [
         _planted_build(work_dir, first, "2025-01-31", "rebuilt_scaling_fit"),
         run_dbt_build(work_dir, {"input_dir": str(second), "as_of_date": "2025-02-28",
-                                 "features": SCORE_FEATURES},
+                                 "features": SCORE_FEATURES, **SAME_COMPANY},
                       name="rebuilt_scaling_alone", select="ml_feature_scaling"),
     ]
     return ({"input_dir": str(second), "as_of_date": "2025-03-31", "features": SCORE_FEATURES,
-             "mode": "score"}, {"steps": steps})
+             "mode": "score", **SAME_COMPANY}, {"steps": steps})

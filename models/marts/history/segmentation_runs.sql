@@ -60,7 +60,8 @@ select
                         dbt.safe_cast("chosen.chosen_k", dbt.type_string()),
                         "' fitted at run '",
                         dbt.safe_cast("fit.fit_run_id", dbt.type_string())]) }}
-         as {{ dbt.type_string() }}) as model_version
+         as {{ dbt.type_string() }}) as model_version,
+    cast({{ sql_string(input_source_name()) }} as {{ dbt.type_string() }}) as input_source
 from current_run
 -- The run of the stored model: this one in fit mode, the last fit in score mode.
 cross join fit_run as fit
