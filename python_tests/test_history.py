@@ -311,6 +311,11 @@ def test_the_report_draws_the_latest_migration(history, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "chart-migration" in text
     assert "from run 20250930 to run 20251231" in text
+    # Segments are named in the flow, the names of the run they belong to.
+    lineage = history.query(
+        "select segment_id, segment_name from segment_lineage where run_id = 20251231")
+    for row in lineage.itertuples():
+        assert f"{row.segment_name} [{row.segment_id}] (now)" in text
 
 
 # ------------------------------------------------------------ one history per data set

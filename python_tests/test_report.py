@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from browser import artifact_dir, open_page
 from segmentation.cli import main as cli_main
-from segmentation.report import write_report
+from segmentation.report import _format, _Marts, _rfm_segment_order, write_report
 
 # Charts every build with orders must have.
 CORE_CHARTS = {
@@ -67,6 +68,35 @@ def test_report_of_the_demo_build_renders_every_chart_offline(build_demo_a, tmp_
     text = out.read_text(encoding="utf-8")
     for name in build_demo_a.query("select segment_name from segment_profiles").segment_name:
         assert name in text
+    # One format per kind of number: no scientific notation in any table cell.
+    assert not re.search(r"<td>[-+]?[0-9.,]+e[-+][0-9]+</td>", text), "scientific notation"
+    # The heat map shows the units that ranked the names.
+    assert "in the model&#x27;s units" in text or "in the model's units" in text
+
+
+def test_each_kind_of_number_has_one_format():
+    assert _format(0.07658) == "0.0766"
+    assert _format(-3e-09) == "0"
+    assert _format(12.3456) == "12.35"
+    assert _format(1583) == "1,583"
+    assert _format(1583.0, "count") == "1,583"
+    assert _format(1234.5, "money") == "1,234.50"
+    assert _format(0.0766, "share") == "7.7%"
+    assert _format(0.4212, "sd") == "+0.42"
+    assert _format(-0.0, "sd") == "+0.00"
+    assert _format(float("nan")) == ""
+
+
+def test_rfm_segments_read_from_best_to_worst(build_demo_a):
+    marts = _Marts(build_demo_a.db_path)
+    try:
+        present = ["Lost", "New Customers", "Champions", "At Risk", "No Purchase Yet",
+                   "Hibernating", "Something Custom"]
+        assert _rfm_segment_order(marts, present) == [
+            "Champions", "At Risk", "Hibernating", "Lost", "No Purchase Yet", "New Customers",
+            "Something Custom"]
+    finally:
+        marts.close()
 
 
 def test_report_of_customers_only_data_has_the_income_spending_plot(build_planted_customers,
@@ -76,8 +106,12 @@ def test_report_of_customers_only_data_has_the_income_spending_plot(build_plante
     listed = _charts(out)
     assert {"chart-income-spending", "chart-cluster-plot", "chart-k-selection",
             "chart-dendrogram", "chart-histograms"} <= listed
-    # No orders: no RFM grid of purchasers.
-    assert "chart-rfm-grid" not in listed
+    # No orders: no RFM grid of purchasers, and one line saying why; no revenue anywhere.
+    assert "chart-rfm-grid" not in listed and "chart-rfm-crosstab" not in listed
+    text = out.read_text(encoding="utf-8")
+    assert "No orders in the input: recency, frequency and monetary value" in text
+    assert "share of revenue" not in text.lower() and "Revenue per customer" not in text
+    assert "Size (no orders in the input, so no revenue)" in text
     drawn, log = _render(out, "report-customers-only.png")
     assert drawn == listed
     assert log.console_errors == [] and log.blocked_requests == []
@@ -97,7 +131,8 @@ def test_migration_is_drawn_when_history_exists(build_demo_a, tmp_path):
         """)
     out = write_report(db, tmp_path / "report.html")
     assert "chart-migration" in _charts(out)
-    assert "(none)" in out.read_text(encoding="utf-8")  # new / gone customers
+    text = out.read_text(encoding="utf-8")
+    assert "(not yet a customer) (before)" in text and "(no longer in the data) (now)" in text
 
 
 def test_report_progress_lines_and_atomic_write(build_demo_a, tmp_path):

@@ -106,7 +106,7 @@ def write_report(db_path: Path, out_path: Path, *, title: str = "Customer segmen
             ("segment profiles", lambda: _profiles(marts, colours)),
             ("RFM", lambda: _rfm(marts)),
             ("method agreement", lambda: _agreement(marts)),
-            ("migration", lambda: _migration(marts)),
+            ("migration", lambda: _migration(marts, colours)),
         ]
         sections = []
         for number, (name, step) in enumerate(steps, start=1):
@@ -151,11 +151,14 @@ def _overview(marts: _Marts) -> Section:
     profiles = marts.frame(
         "select segment_id, segment_name, segment_description, customers, customer_share, "
         "revenue_share from segment_profiles order by segment_id")
+    columns = {"segment_id": "Segment", "segment_name": "Name",
+               "segment_description": "What sets it apart", "customers": "Customers",
+               "customer_share": "Share of customers", "revenue_share": "Share of revenue"}
+    if not _has_orders(marts):
+        del columns["revenue_share"]
     section.blocks.append(_table(
-        profiles, {"segment_id": "Segment", "segment_name": "Name",
-                   "segment_description": "What sets it apart", "customers": "Customers",
-                   "customer_share": "Share of customers", "revenue_share": "Share of revenue"},
-        percent=("customer_share", "revenue_share")))
+        profiles, columns,
+        kinds={"customers": "count", "customer_share": "share", "revenue_share": "share"}))
     return section
 
 
@@ -174,7 +177,7 @@ def _exploration(marts: _Marts) -> Section | None:
     if features:
         figure = make_subplots(
             rows=len(features), cols=2, horizontal_spacing=0.08,
-            vertical_spacing=min(0.08, 0.6 / max(len(features), 1)),
+            vertical_spacing=min(0.1, 0.8 / max(len(features), 1)),
             subplot_titles=[f"{_label(name)} ({stage})" for name in features
                             for stage in ("raw", "model input")])
         for row, name in enumerate(features, start=1):
@@ -188,7 +191,11 @@ def _exploration(marts: _Marts) -> Section | None:
                     customdata=np.stack([part.bin_lower, part.bin_upper], axis=-1),
                     hovertemplate="%{customdata[0]:.4g} to %{customdata[1]:.4g}: "
                                   "%{y:,} customers<extra></extra>"), row=row, col=col)
-        figure.update_layout(height=max(320, 230 * len(features)), bargap=0)
+        for row in range(1, len(features) + 1):
+            figure.update_xaxes(title_text="value (business units)", row=row, col=1)
+            figure.update_xaxes(title_text="value (standardized)", row=row, col=2)
+        figure.update_yaxes(title_text="customers")
+        figure.update_layout(height=max(320, 250 * len(features)), bargap=0)
         section.blocks.append(_chart(figure, "chart-histograms", "Distributions", section))
 
     if marts.has("eda_feature_correlations"):
@@ -218,7 +225,8 @@ def _exploration(marts: _Marts) -> Section | None:
         "feature_name": "Feature", "stage": "Stage", "customers": "Customers",
         "missing_values": "Missing", "mean_value": "Mean", "sd_value": "SD",
         "min_value": "Min", "median_value": "Median", "max_value": "Max",
-        "transformation": "Transformation"}, caption="Summary"))
+        "transformation": "Transformation"},
+        kinds={"customers": "count", "missing_values": "count"}, caption="Summary"))
     return section
 
 
@@ -378,63 +386,89 @@ def _profiles(marts: _Marts, colours: dict[int, str]) -> Section:
     profiles = marts.frame(
         "select segment_id, segment_name, customers, customer_share, revenue_share, "
         "revenue_per_customer from segment_profiles order by segment_id")
+    has_orders = _has_orders(marts)
     figure = go.Figure()
     figure.add_trace(go.Bar(x=profiles.segment_name, y=profiles.customer_share,
                             name="share of customers", marker_color=PALETTE[0]))
-    figure.add_trace(go.Bar(x=profiles.segment_name, y=profiles.revenue_share,
-                            name="share of revenue", marker_color=PALETTE[1]))
-    figure.update_layout(barmode="group", height=420, yaxis_tickformat=".0%")
+    if has_orders:
+        figure.add_trace(go.Bar(x=profiles.segment_name, y=profiles.revenue_share,
+                                name="share of revenue", marker_color=PALETTE[1]))
+    figure.update_layout(barmode="group", height=420, yaxis_tickformat=".0%",
+                         yaxis_title="share", showlegend=has_orders)
     section.blocks.append(_chart(figure, "chart-segment-sizes",
-                                 "Size and revenue share", section))
+                                 "Size and revenue share" if has_orders else
+                                 "Size (no orders in the input, so no revenue)", section))
 
     if marts.has("segment_drivers"):
+        # The model-units difference (after the log transform of skewed
+        # features) is what ranks the drivers and names the segments, so the
+        # heat map shows it; business units are beside it, in the hover and
+        # the table. On heavy-tailed spend the two can disagree in sign.
         drivers = marts.frame(
-            "select segment_id, segment_name, feature_name, standardized_difference, "
-            "segment_mean, population_mean, driver_rank from segment_drivers "
-            "where is_clustering_feature order by segment_id, feature_name")
+            "select segment_id, segment_name, feature_name, model_space_difference, "
+            "standardized_difference, segment_mean, population_mean, driver_rank "
+            "from segment_drivers where is_clustering_feature order by segment_id, feature_name")
         if not drivers.empty:
             matrix = drivers.pivot(index="segment_name", columns="feature_name",
-                                   values="standardized_difference")
+                                   values="model_space_difference")
+            means = drivers.pivot(index="segment_name", columns="feature_name",
+                                  values="segment_mean")
             order = profiles.segment_name[profiles.segment_name.isin(matrix.index)]
-            matrix = matrix.loc[order]
+            matrix, means = matrix.loc[order], means.loc[order, matrix.columns]
             limit = float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.size else 1.0
             figure = go.Figure(go.Heatmap(
                 z=matrix.to_numpy(), x=[_label(c) for c in matrix.columns], y=matrix.index,
                 zmin=-limit, zmax=limit, colorscale="RdBu", reversescale=True,
                 text=np.round(matrix.to_numpy(), 2), texttemplate="%{text}",
-                colorbar={"title": "sd from<br>population"},
-                hovertemplate="%{y}<br>%{x}: %{z:+.2f} sd<extra></extra>"))
+                customdata=means.to_numpy(),
+                colorbar={"title": "sd from<br>population<br>(model units)"},
+                hovertemplate="%{y}<br>%{x}: %{z:+.2f} sd in model units; segment mean "
+                              "%{customdata:,.2f} (business units)<extra></extra>"))
             figure.update_layout(height=max(300, 90 + 55 * len(matrix)),
                                  yaxis_autorange="reversed")
-            section.blocks.append(_chart(figure, "chart-segment-heatmap",
-                                         "Standardized feature means by segment", section))
+            section.blocks.append(_chart(
+                figure, "chart-segment-heatmap",
+                "How far each segment sits from the population, in the model's units "
+                "(what ranks the drivers and names the segments)", section))
             top = drivers[drivers.driver_rank <= 3].sort_values(["segment_id", "driver_rank"])
             section.blocks.append(_table(top, {
                 "segment_name": "Segment", "driver_rank": "Rank", "feature_name": "Driver",
+                "model_space_difference": "Difference (sd, model units)",
                 "segment_mean": "Segment mean", "population_mean": "Population mean",
-                "standardized_difference": "Difference (sd)"}, caption="Top drivers"))
+                "standardized_difference": "Difference of means (sd, business units)"},
+                kinds={"driver_rank": "count", "model_space_difference": "sd",
+                       "standardized_difference": "sd"}, caption="Top drivers"))
     if marts.has("segment_rules"):
         rules = marts.frame(
             "select segment_name, rule, rule_precision, rule_coverage from segment_rules "
             "order by segment_id")
         section.blocks.append(_table(rules, {
             "segment_name": "Segment", "rule": "Rule", "rule_precision": "Precision",
-            "rule_coverage": "Coverage"}, percent=("rule_precision", "rule_coverage"),
+            "rule_coverage": "Coverage"},
+            kinds={"rule_precision": "share", "rule_coverage": "share"},
             caption="Rules (surrogate decision tree)"))
     if marts.has("segment_recommendations"):
         actions = marts.frame(
             "select segment_name, archetype, action, channel, offer_type, action_priority, "
             "revenue_per_customer from segment_recommendations order by segment_id")
-        section.blocks.append(_table(actions, {
-            "segment_name": "Segment", "archetype": "Archetype", "action": "Action",
-            "channel": "Channel", "offer_type": "Offer", "action_priority": "Priority",
-            "revenue_per_customer": "Revenue per customer"}, caption="Recommended actions"))
+        columns = {"segment_name": "Segment", "archetype": "Archetype", "action": "Action",
+                   "channel": "Channel", "offer_type": "Offer", "action_priority": "Priority"}
+        if has_orders:
+            columns["revenue_per_customer"] = "Revenue per customer"
+        section.blocks.append(_table(actions, columns, kinds={"revenue_per_customer": "money"},
+                                     caption="Recommended actions"))
     return section
 
 
 def _rfm(marts: _Marts) -> Section | None:
     if not marts.has("customer_rfm"):
         return None
+    if not _has_orders(marts):
+        section = Section("rfm", "RFM")
+        section.blocks.append(
+            "<p>No orders in the input: recency, frequency and monetary value are scores of "
+            "purchases, so there is nothing to score. Add an orders file to see this section.</p>")
+        return section
     section = Section("rfm", "RFM",
                       "Recency scores (quintiles of buyers, 5 = best) against frequency "
                       "scores (1 = bought once, 2-5 = quartiles of repeat buyers), and the "
@@ -471,6 +505,8 @@ def _rfm(marts: _Marts) -> Section | None:
             counts = (crosstab.pivot_table(index=["segment_id", "segment_name"],
                                            columns="rfm_segment", values="customers",
                                            aggfunc="sum").fillna(0).sort_index())
+            order = _rfm_segment_order(marts, list(matrix.columns))
+            matrix, counts = matrix[order], counts[order]
             figure = go.Figure(go.Heatmap(
                 z=matrix.to_numpy(), x=list(matrix.columns),
                 y=[name for _, name in matrix.index], colorscale="Greens",
@@ -482,6 +518,22 @@ def _rfm(marts: _Marts) -> Section | None:
             section.blocks.append(_chart(figure, "chart-rfm-crosstab",
                                          "RFM segments within each cluster segment", section))
     return section if section.charts else None
+
+
+def _rfm_segment_order(marts: _Marts, present: list[str]) -> list[str]:
+    """RFM segments best to worst, as the editable map lists them (Champions
+    ... Lost), then the two defined by rules (New Customers, No Purchase Yet),
+    then any other name; only those present."""
+    ladder: list[str] = []
+    if marts.has("rfm_segment_map"):
+        # rowid is the seed file's row order.
+        listed = marts.frame(
+            "select rfm_segment, bool_and(recency_score_min is null) as by_rule "
+            "from rfm_segment_map group by rfm_segment order by min(rowid)")
+        ladder = (listed[~listed.by_rule].rfm_segment.tolist()
+                  + listed[listed.by_rule].rfm_segment.tolist())
+    known = [name for name in ladder if name in present]
+    return known + sorted(name for name in present if name not in known)
 
 
 def _agreement(marts: _Marts) -> Section | None:
@@ -508,7 +560,7 @@ def _agreement(marts: _Marts) -> Section | None:
     return section
 
 
-def _migration(marts: _Marts) -> Section:
+def _migration(marts: _Marts, colours: dict[int, str]) -> Section:
     section = Section("migration", "Migration between runs")
     if not marts.has("segment_migration"):
         section.blocks.append(
@@ -525,15 +577,33 @@ def _migration(marts: _Marts) -> Section:
     if flows.empty:
         section.blocks.append("<p>Only one run so far: nothing has migrated yet.</p>")
         return section
-    sources = [f"before: {_segment_label(value)}" for value in flows.from_segment_id]
-    targets = [f"now: {_segment_label(value)}" for value in flows.to_segment_id]
-    labels = list(dict.fromkeys(sources + targets))
-    index = {label: number for number, label in enumerate(labels)}
+    names = _run_segment_names(marts, [int(flows.from_run_id.iloc[0]),
+                                       int(flows.to_run_id.iloc[0])])
+    sources = [_segment_label(value, names, missing="(not yet a customer)")
+               for value in flows.from_segment_id]
+    targets = [_segment_label(value, names, missing="(no longer in the data)")
+               for value in flows.to_segment_id]
+    # A segment is one colour on both sides (its id's), so a kept segment's
+    # flow reads as one band; each side lists its own nodes.
+    nodes = ([("before", label, value) for label, value in
+              dict.fromkeys(zip(sources, flows.from_segment_id, strict=True))]
+             + [("now", label, value) for label, value in
+                dict.fromkeys(zip(targets, flows.to_segment_id, strict=True))])
+    index = {(side, label): number for number, (side, label, _) in enumerate(nodes)}
+
+    def colour(value: object) -> str:
+        if pd.isna(value):
+            return "#BBBBBB"
+        fallback = PALETTE[(int(value) - 1) % len(PALETTE)] if int(value) > 0 else NOISE_COLOUR
+        return colours.get(int(value), fallback)
+
     figure = go.Figure(go.Sankey(
-        node={"label": labels, "pad": 12},
-        link={"source": [index[label] for label in sources],
-              "target": [index[label] for label in targets],
-              "value": flows.customers.tolist()}))
+        node={"label": [f"{label} ({side})" for side, label, _ in nodes], "pad": 12,
+              "color": [colour(value) for _, _, value in nodes]},
+        link={"source": [index[("before", label)] for label in sources],
+              "target": [index[("now", label)] for label in targets],
+              "value": flows.customers.tolist(),
+              "color": [_transparent(colour(value)) for value in flows.from_segment_id]}))
     figure.update_layout(height=520)
     section.intro = (f"Customers moving between segments from run {flows.from_run_id.iloc[0]} "
                      f"to run {flows.to_run_id.iloc[0]}.")
@@ -558,6 +628,15 @@ def _build_facts(marts: _Marts) -> dict:
     return facts
 
 
+def _has_orders(marts: _Marts) -> bool:
+    """Whether the input had orders with an accepted line (customers-only data has none)."""
+    if not marts.has("input_reconciliation"):
+        return True
+    return bool(marts.frame(
+        "select coalesce(sum(rows_accepted), 0) > 0 as has from input_reconciliation "
+        "where source = 'orders'").has.iloc[0])
+
+
 def _segment_colours(marts: _Marts) -> dict[int, str]:
     ids = marts.frame("select segment_id from segment_profiles order by segment_id").segment_id
     return {int(value): (NOISE_COLOUR if value == 0 else PALETTE[(int(value) - 1) % len(PALETTE)])
@@ -576,8 +655,28 @@ def _scatter_by_segment(points: pd.DataFrame, x: str, y: str,
     return figure
 
 
-def _segment_label(value: object) -> str:
-    return "(none)" if pd.isna(value) else f"segment {int(value)}"
+def _run_segment_names(marts: _Marts, run_ids: list[int]) -> dict[int, str]:
+    """{segment id: name} over the given runs (segment_lineage), the later run's name winning."""
+    if not marts.has("segment_lineage"):
+        return {}
+    frame = marts.frame(
+        "select segment_id, segment_name from segment_lineage where run_id in ("
+        + ", ".join("?" for _ in run_ids) + ") order by run_id", run_ids)
+    return {int(row.segment_id): str(row.segment_name) for row in frame.itertuples()}
+
+
+def _segment_label(value: object, names: dict[int, str] | None = None, *,
+                   missing: str = "(none)") -> str:
+    if pd.isna(value):
+        return missing
+    name = (names or {}).get(int(value))
+    return f"{name} [{int(value)}]" if name else f"segment {int(value)}"
+
+
+def _transparent(colour: str, alpha: float = 0.35) -> str:
+    """A #RRGGBB colour as rgba with `alpha`, for Sankey links under their nodes."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
 
 
 def _label(feature_name: str) -> str:
@@ -594,33 +693,55 @@ def _chart(figure: go.Figure, chart_id: str, heading: str, section: Section) -> 
             f"<figcaption>{html.escape(heading)}</figcaption>{plot}</figure>")
 
 
-def _table(frame: pd.DataFrame, columns: dict[str, str], *, percent: Sequence[str] = (),
+def _table(frame: pd.DataFrame, columns: dict[str, str], *, kinds: dict[str, str] | None = None,
            caption: str | None = None) -> str:
+    """An HTML table of `columns` ({column: heading}); `kinds` names how a
+    numeric column reads (see _format), so one kind of number looks the same
+    everywhere in the report."""
+    kinds = kinds or {}
     head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
     rows = []
     for record in frame[list(columns)].itertuples(index=False):
         cells = []
         for name, value in zip(columns, record, strict=True):
-            cells.append(f"<td>{html.escape(_format(value, name in percent))}</td>")
+            cells.append(f"<td>{html.escape(_format(value, kinds.get(name, 'number')))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (f'<div class="table-wrap"><table>{title}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def _format(value: object, percent: bool) -> str:
+def _format(value: object, kind: str = "number") -> str:
+    """One format per kind of number:
+    count  1,583 (separators, no decimals)
+    money  1,234.50 (two decimals, separators)
+    share  7.7% (a fraction shown as a percentage)
+    sd     +0.42 (a difference in standard deviations, signed, two decimals)
+    number 12.35 from 1 up, three significant digits below (0.0766), 0 for
+           what rounds to nothing (-3e-09 is 0), never scientific notation.
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if not isinstance(value, (int, np.integer, float, np.floating)):
+        return str(value)
+    number = float(value) + 0.0  # no "-0"
+    if kind == "count":
+        return f"{round(number):,}"
+    if kind == "money":
+        return f"{number:,.2f}"
+    if kind == "share":
+        return f"{number:.1%}"
+    if kind == "sd":
+        return f"{number:+.2f}"
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
-    if isinstance(value, (float, np.floating)):
-        value = float(value) + 0.0  # no "-0"
-        if percent:
-            return f"{value:.1%}"
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value)
+    if abs(number) < 0.0005:
+        return "0"
+    if abs(number) < 1:
+        return f"{number:.3g}"
+    return f"{number:,.2f}"
 
 
 def _page(title: str, facts: dict, sections: list[Section]) -> str:
@@ -648,6 +769,16 @@ def _page(title: str, facts: dict, sections: list[Section]) -> str:
 Drawn from the dbt marts.</p>
 <nav>{nav}</nav></header>
 <main>{''.join(body)}</main>
+<script>
+// The sticky header wraps on narrow windows: keep section titles below it when
+// the navigation jumps to them.
+function setHeaderHeight() {{
+  document.documentElement.style.setProperty(
+    "--header-height", document.querySelector("header").offsetHeight + "px");
+}}
+setHeaderHeight();
+window.addEventListener("resize", setHeaderHeight);
+</script>
 </body>
 </html>
 """
@@ -665,7 +796,8 @@ h1 { margin: 0 0 0.3rem; font-size: 1.6rem; }
 nav a { margin-right: 1.1rem; color: var(--accent); text-decoration: none; font-weight: 600; }
 main { max-width: 1200px; margin: 0 auto; padding: 1rem 2rem 3rem; }
 section { background: white; border: 1px solid var(--line); border-radius: 8px;
-          padding: 1rem 1.5rem; margin: 1.2rem 0; scroll-margin-top: 7rem; }
+          padding: 1rem 1.5rem; margin: 1.2rem 0;
+          scroll-margin-top: calc(var(--header-height, 7rem) + 0.8rem); }
 h2 { margin-top: 0.2rem; }
 .intro { color: var(--muted); }
 .cards { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
