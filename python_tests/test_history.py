@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shlex
+
 import duckdb
 import pytest
 
@@ -245,11 +249,24 @@ def test_score_mode_assigns_unchanged_customers_exactly_as_the_fit(scored):
     assert runs.fit_run_id.tolist() == [20250131, 20250131]
 
 
+def _suggested_vars(output: str) -> list[dict]:
+    """The --vars of every command a message suggests, read as a shell would.
+
+    dbt prints an error twice (as it happens and in the summary): each
+    suggestion is kept once. The suggestions are JSON; --vars '{...}' in YAML
+    elsewhere in the output (dbt echoing a setting) is not one.
+    """
+    options = dict.fromkeys(re.findall(r"--vars '\{\"(?:[^']|'\\'')*'", output))
+    return [json.loads(shlex.split(option)[1]) for option in options]
+
+
 def test_score_mode_without_the_selector_is_refused_before_anything_runs(scored):
     refused = scored.info["steps"][1]
     assert not refused.succeeded
     assert "var mode is 'score', but this command would refit" in refused.output
-    assert "--selector score" in refused.output
+    # The suggested command keeps every var the user gave, not only mode.
+    assert "dbt build --selector score --vars '" in refused.output
+    assert _suggested_vars(refused.output) == [refused.vars]
     # Leaving the fit out without saying so would record a fit that refitted nothing.
     unmarked = scored.info["steps"][2]
     assert not unmarked.succeeded
@@ -349,7 +366,8 @@ def test_another_company_built_into_the_file_stops_before_any_model(history, tmp
     assert (f"{db_path} holds the history of another input: its latest run (as of 2025-12-31) "
             f"read demo seeds, this build reads {shop}, which holds 0 of that run's "
             in refused.output), refused.describe()
-    assert "continue_history: true" in refused.output
+    assert _suggested_vars(refused.output) == [
+        {**refused.vars, "export_dir": "<folder>"}, {**refused.vars, "continue_history": True}]
     assert "OK created" not in refused.output, refused.describe()
     # Said to be the same company, it continues the history.
     continued = run_dbt_build(tmp_path / "same", {"input_dir": str(shop), "continue_history": True},
@@ -364,10 +382,12 @@ def test_a_run_dated_before_the_history_needs_allow_backfill(history, tmp_path):
     from dbt_runner import run_dbt_build
 
     db_path = _copy_of_history(history, tmp_path)
-    refused = run_dbt_build(tmp_path / "early", {"as_of_date": "2025-03-31"}, db_path=db_path,
-                            name="backfill")
+    # A quote in a var's value survives the suggested command (shell quoting).
+    refused = run_dbt_build(tmp_path / "early", {"as_of_date": "2025-03-31",
+                                                 "export_dir": str(tmp_path / "o'brien")},
+                            db_path=db_path, name="backfill")
     assert not refused.succeeded
     assert ("var as_of_date 2025-03-31 is earlier than the latest run " + str(db_path)
             + " holds (as of 2025-12-31)") in refused.output, refused.describe()
-    assert "allow_backfill: true" in refused.output
+    assert _suggested_vars(refused.output) == [{**refused.vars, "allow_backfill": True}]
     assert "OK created" not in refused.output, refused.describe()

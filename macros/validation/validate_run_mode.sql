@@ -11,7 +11,8 @@
     {%- if mode not in ('fit', 'score') -%}
         {{ exceptions.raise_compiler_error(
             "var mode is '" ~ mode ~ "': use 'fit' (refit the models, the default) or 'score' "
-            ~ "(assign customers to the stored model: dbt build --selector score --vars '{mode: score}').") }}
+            ~ "(assign customers to the stored model: dbt build --selector score "
+            ~ vars_option({'mode': 'score'}) ~ ").") }}
     {%- endif -%}
     {%- if mode == 'score' -%}
         {%- set refitting = [] -%}
@@ -24,7 +25,7 @@
         {%- if refitting -%}
             {{ exceptions.raise_compiler_error(
                 "var mode is 'score', but this command would refit " ~ refitting | sort | join(', ')
-                ~ ". Score without refitting with: dbt build --selector score --vars '{mode: score}'") }}
+                ~ ". Score without refitting with: dbt build --selector score " ~ vars_option({'mode': 'score'})) }}
         {%- endif -%}
         {%- for name in ['ml_fit_run', 'ml_feature_scaling', 'ml_cluster_centroids', 'ml_kmeans_k_selection', 'segment_lineage'] -%}
             {%- if adapter.get_relation(database=target.database, schema=target.schema,
@@ -131,7 +132,7 @@
         {%- if not fitting -%}
             {{ exceptions.raise_compiler_error(
                 "This selection refits nothing but records a run as a fit (var mode is 'fit'). "
-                ~ "To score with the stored model: dbt build --selector score --vars '{mode: score}'") }}
+                ~ "To score with the stored model: dbt build --selector score " ~ vars_option({'mode': 'score'})) }}
         {%- endif -%}
     {%- endif -%}
     {{ return('') }}

@@ -74,7 +74,7 @@
             ~ database ~ " holds (as of " ~ latest_date ~ "), whose migration and drift were "
             ~ "computed without it. Build the history in date order, into a database of its own "
             ~ "(SEGMENTATION_DUCKDB_PATH=<file>.duckdb); or, to record this earlier run anyway "
-            ~ "and rebuild the later dates after it, --vars '{allow_backfill: true}'.") }}
+            ~ "and rebuild the later dates after it, " ~ vars_option({'allow_backfill': true}) ~ ".") }}
     {%- endif -%}
     {%- if checked_var('continue_history') or latest_source == input_source_name() -%}
         {{ return('') }}
@@ -110,8 +110,9 @@
         ~ count_text(recorded) ~ " customers. A build continues the history of the file it "
         ~ "writes (its segments take over that run's ids and names). Build this input into a "
         ~ "database and export folder of its own: SEGMENTATION_DUCKDB_PATH=<file>.duckdb dbt "
-        ~ "build --vars '{..., export_dir: <folder>}'. If it is the same company (exported to "
-        ~ "another folder, or its ids changed): --vars '{continue_history: true}'.") }}
+        ~ "build " ~ vars_option({'export_dir': '<folder>'}) ~ ". If it is the same company "
+        ~ "(exported to another folder, or its ids changed): " ~ vars_option({'continue_history': true})
+        ~ ".") }}
 {% endmacro %}
 
 

@@ -309,16 +309,36 @@
 {% endmacro %}
 
 
+{% macro given_vars() %}
+    {#- The vars given on this command line (--vars), as a mapping. -#}
+    {%- set given = invocation_args_dict.get('vars') or {} -%}
+    {{ return(fromyaml(given) or {} if given is string else given) }}
+{% endmacro %}
+
+
+{% macro vars_option(changes) %}
+    {#-
+        The --vars option to suggest in a message: the vars this command was
+        given, with changes applied, so a suggested rerun keeps the user's
+        input_dir, column_map, export_dir... Printed as JSON (which YAML
+        reads) inside single quotes, a quote in a value escaped for the shell.
+    -#}
+    {%- set merged = {} -%}
+    {%- for name, value in given_vars().items() if name not in changes -%}
+        {%- do merged.update({name: value}) -%}
+    {%- endfor -%}
+    {%- do merged.update(changes) -%}
+    {{ return("--vars '" ~ (tojson(merged) | replace("'", "'\\''")) ~ "'") }}
+{% endmacro %}
+
+
 {% macro validate_vars() %}
     {#-
         Checks every var of var_rules, and that no var given with --vars held
         Jinja: dbt renders --vars as templates, so a value such as
         "{{ run_query(...) }}" would run as code. Vars are values.
     -#}
-    {%- set cli_vars = invocation_args_dict.get('vars') or {} -%}
-    {%- if cli_vars is string -%}
-        {%- set cli_vars = fromyaml(cli_vars) or {} -%}
-    {%- endif -%}
+    {%- set cli_vars = given_vars() -%}
     {%- set rules = var_rules() -%}
     {%- for name in cli_vars if name not in rules -%}
         {#- A misspelled var would otherwise be ignored, and its default used:

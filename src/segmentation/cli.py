@@ -45,14 +45,17 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+DB_HELP = ("DuckDB file written by dbt build (default: %(default)s; the environment variable "
+           "SEGMENTATION_DUCKDB_PATH sets the default, as it does for dbt)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="segmentation", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
     report = commands.add_parser(
         "report", help="write one self-contained HTML report of the segmentation")
-    report.add_argument("--db", default=DEFAULT_DB,
-                        help="DuckDB file written by dbt build (default: %(default)s)")
+    report.add_argument("--db", default=DEFAULT_DB, help=DB_HELP)
     report.add_argument("--out", default="report.html", help="HTML file to write")
     report.add_argument("--title", default="Customer segmentation", help="report title")
     report.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -61,8 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     hyper = commands.add_parser(
         "export-hyper",
         help="write the public marts to a Tableau .hyper extract (extra: tableau)")
-    hyper.add_argument("--db", default=DEFAULT_DB,
-                       help="DuckDB file written by dbt build (default: %(default)s)")
+    hyper.add_argument("--db", default=DEFAULT_DB, help=DB_HELP)
     hyper.add_argument("--out", default="exports/segmentation.hyper",
                        help=".hyper file to write")
     hyper.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -71,8 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality = commands.add_parser(
         "quality", help="write a Markdown page: how k was chosen, each segment and the "
         "member checks its name passed, RFM shares, the at-risk list")
-    quality.add_argument("--db", default=DEFAULT_DB,
-                         help="DuckDB file written by dbt build (default: %(default)s)")
+    quality.add_argument("--db", default=DEFAULT_DB, help=DB_HELP)
     quality.add_argument("--out", default="segment-quality.md", help="Markdown file to write")
     quality.add_argument("--title", default="Segment quality", help="page title")
     quality.set_defaults(handler=_quality)

@@ -69,17 +69,24 @@ def write_company(
 def main(argv: list[str] | None = None) -> int:
     """Command line: write a synthetic company, e.g. as dbt seeds."""
     parser = argparse.ArgumentParser(
-        prog="python -m segmentation.demo",
+        prog="segmentation-demo-data",
         description="Deterministic synthetic company data: a customer master and order lines.")
-    parser.add_argument("--customers", type=int, required=True, help="number of customers")
-    parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--prefix", default="", help="file name prefix, e.g. demo_")
+    parser.add_argument("--customers", type=int, required=True,
+                        help="number of customers in the customer master")
+    parser.add_argument("--out", required=True,
+                        help="folder to write customers.<format> and orders.<format> into "
+                        "(created if missing; point var input_dir at it)")
+    parser.add_argument("--prefix", default="", help="file name prefix, e.g. demo_ (default: none)")
     parser.add_argument("--format", dest="file_format", choices=("csv", "parquet"),
-                        default="csv")
-    parser.add_argument("--mean-order-lines", type=float, default=12.0)
-    parser.add_argument("--seed", type=int, default=42)
+                        default="csv", help="file format (default: %(default)s)")
+    parser.add_argument("--mean-order-lines", type=float, default=12.0,
+                        help="average order lines per customer (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=42,
+                        help="random seed: the same seed writes the same files "
+                        "(default: %(default)s)")
     parser.add_argument("--shape", choices=("personas", "realistic"), default="personas",
-                        help="planted personas, or a realistic shop without planted segments")
+                        help="personas: planted customer groups; realistic: a shop like a real "
+                        "export, no planted groups, most customers buy once (default: %(default)s)")
     args = parser.parse_args(argv)
     written = write_company(args.out, args.customers, file_format=args.file_format,
                             prefix=args.prefix, mean_order_lines=args.mean_order_lines,
