@@ -141,6 +141,11 @@ def build_set_aside_quantities(dbt_pool) -> DbtBuild:
 
 
 @pytest.fixture(scope="session")
+def build_mixed_spellings(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("mixed_spellings")
+
+
+@pytest.fixture(scope="session")
 def build_zoned_timestamps(dbt_pool) -> DbtBuild:
     return dbt_pool.result("zoned_timestamps")
 

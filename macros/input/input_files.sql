@@ -327,10 +327,29 @@
             {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ canonical) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set extra_names = [] -%}
     {%- for column in input_source_columns(entity) -%}
         {%- if column not in mapped_sources and (column | lower) not in spec.required + spec.optional -%}
-            {%- do columns.append(quoted_name(column) ~ ' as ' ~ quoted_name('extra__' ~ column)) -%}
+            {#- Two headers with one snake_case name (Loyalty Tier, loyalty_tier)
+                are both kept: the later one numbered, in file order. -#}
+            {%- set base = 'extra__' ~ (snake_case(column) or 'column_' ~ loop.index) -%}
+            {%- set ns = namespace(name=base, suffix=1) -%}
+            {%- for _ in range(extra_names | length) if ns.name in extra_names -%}
+                {%- set ns.suffix = ns.suffix + 1 -%}
+                {%- set ns.name = base ~ '_' ~ ns.suffix -%}
+            {%- endfor -%}
+            {%- do extra_names.append(ns.name) -%}
+            {%- do columns.append(quoted_name(column) ~ ' as ' ~ quoted_name(ns.name)) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(columns) }}
+{% endmacro %}
+
+
+{% macro snake_case(name) %}
+    {#- A source header as a column name a BI tool and SQL read without quotes:
+        'Loyalty Tier' and 'LoyaltyTier' -> loyalty_tier, 'Spend (k$)' ->
+        spend_k; letters other than a-z (é, ß) and symbols become '_'. -#}
+    {%- set split_camel = modules.re.sub('([a-z0-9])([A-Z])', '\\1_\\2', name | string) -%}
+    {{ return(modules.re.sub('[^a-z0-9]+', '_', split_camel | lower).strip('_')) }}
 {% endmacro %}

@@ -34,6 +34,7 @@
     'feature_distribution_history',
     'input_reconciliation',
     'int_as_of_date',
+    'int_categorical_levels',
     'int_customer_category_mix',
     'int_customer_features',
     'int_customer_order_metrics',

@@ -53,6 +53,7 @@ CASES: dict[str, Case] = {
     "demo_category_mix": demo_seeds.case_demo_category_mix,
     "no_orders": messy_input.case_no_orders,
     "set_aside_quantities": messy_input.case_set_aside_quantities,
+    "mixed_spellings": messy_input.case_mixed_spellings,
     "fail_mart_test": publication.case_fail_mart_test,
     "fail_model_outside_the_marts": publication.case_fail_model_outside_the_marts,
     "fail_no_variance": bad_input.case_fail_no_variance,

@@ -141,3 +141,56 @@ def case_latin1_csv(input_dir: Path) -> tuple[dict, dict]:
     text = customers.append_column("country", pa.array(countries)).to_pandas().to_csv(index=False)
     (input_dir / "customers.csv").write_bytes(text.encode("latin-1"))
     return {"input_dir": str(input_dir), "csv_encoding": "latin-1"}, {"countries": set(countries)}
+
+
+# Spellings an export mixes for one level, per clean level: what the build must
+# count as that level (case, whitespace, ISO codes, abbreviations).
+GENDER_SPELLINGS = {"female": ["F", "Female ", "FEMALE"], "male": ["M", "Male", "MALE"]}
+COUNTRY_SPELLINGS = {"Germany": ["DE", "deu", "germany"], "France": ["FR", "fr", "FRANCE"],
+                     "United Kingdom": ["UK", "GB", "united  kingdom"]}
+CATEGORY_SPELLINGS = {"books": ["Books", " BOOKS"], "home": ["Home", "HOME "]}
+# Extra headers that are one name in snake_case, and the names they must get.
+EXTRA_HEADERS = {"Loyalty Tier": "extra__loyalty_tier", "LoyaltyTier": "extra__loyalty_tier_2",
+                 "Spend (k$)": "extra__spend_k"}
+
+
+def _respell(values: list, spellings: dict[str, list[str]]) -> list:
+    """Every other value with a listed level, in turn, as one of its spellings."""
+    seen: dict[str, int] = {}
+    out = []
+    for value in values:
+        if value in spellings and seen.setdefault(value, 0) % 2 == 1:
+            variants = spellings[value]
+            out.append(variants[(seen[value] // 2) % len(variants)])
+        else:
+            out.append(value)
+        if value in spellings:
+            seen[value] += 1
+    return out
+
+
+def case_mixed_spellings(input_dir: Path) -> tuple[dict, dict]:
+    """One level written many ways, and extra headers with spaces and capitals.
+
+    Half of each listed level's values are rewritten as other spellings (M,
+    Female , DE, fr, UK, ' BOOKS'); the build must count them as the clean
+    level. Gender and country are clustering features here, so a split level
+    would also be a split one-hot column.
+    """
+    customers, orders = generate_company(240, random_state=3)
+    mixed_customers = customers
+    for column, spellings in (("gender", GENDER_SPELLINGS), ("country", COUNTRY_SPELLINGS)):
+        mixed_customers = mixed_customers.set_column(
+            mixed_customers.schema.get_field_index(column), column,
+            pa.array(_respell(customers[column].to_pylist(), spellings), pa.string()))
+    for index, header in enumerate(EXTRA_HEADERS):
+        mixed_customers = mixed_customers.append_column(
+            header, pa.array([f"{header}:{i % (index + 2)}" for i in range(customers.num_rows)]))
+    mixed_orders = orders.set_column(
+        orders.schema.get_field_index("category"), "category",
+        pa.array(_respell(orders["category"].to_pylist(), CATEGORY_SPELLINGS), pa.string()))
+    write_table(mixed_customers, input_dir / "customers.csv", file_format="csv")
+    write_table(mixed_orders, input_dir / "orders.csv", file_format="csv")
+    features = ["recency_days", "frequency", "monetary", "gender", "country"]
+    return {"input_dir": str(input_dir), "features": features}, {
+        "customers": customers, "orders": orders, "mixed_customers": mixed_customers}

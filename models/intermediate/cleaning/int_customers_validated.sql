@@ -22,6 +22,12 @@ customers as (
 
 ),
 
+levels as (
+
+    select attribute, raw_value, level from {{ ref('int_categorical_levels') }}
+
+),
+
 typed as (
 
     select
@@ -37,9 +43,10 @@ typed as (
         {{ parse_number('annual_income') }} as annual_income,
         {{ parse_number('spending_score') }} as spending_score,
 
-        -- strings: lower-cased so 'Female' and 'female ' are one level
-        lower({{ as_text('gender') }}) as gender,
-        {{ as_text('country') }} as country,
+        -- categorical levels: 'F', 'female' and 'Female ' are one level
+        -- (int_categorical_levels, the alias seed)
+        gender_level.level as gender,
+        country_level.level as country,
 
         -- raw values, for the quarantine
         customer_id as raw_customer_id,
@@ -54,6 +61,12 @@ typed as (
         source_row_number,
         source_file
     from customers
+    left join levels as gender_level
+        on gender_level.attribute = 'gender'
+        and gender_level.raw_value = {{ as_text('customers.gender') }}
+    left join levels as country_level
+        on country_level.attribute = 'country'
+        and country_level.raw_value = {{ as_text('customers.country') }}
 
 ),
 

@@ -34,6 +34,14 @@ orders as (
 
 ),
 
+category_levels as (
+
+    select raw_value, level
+    from {{ ref('int_categorical_levels') }}
+    where attribute = 'category'
+
+),
+
 accepted_customers as (
 
     select customer_id, customer_key
@@ -56,7 +64,8 @@ typed as (
         {{ parse_number('orders.quantity') }} as quantity,
 
         -- strings
-        coalesce(lower({{ as_text('orders.category') }}), 'unknown') as category,
+        -- one level per spelling ('Books', 'books '; int_categorical_levels)
+        coalesce(category_levels.level, 'unknown') as category,
         coalesce(lower({{ as_text('orders.status') }}), 'completed') as status,
 
         -- raw values, for the quarantine
@@ -71,6 +80,8 @@ typed as (
         orders.source_row_number,
         orders.source_file
     from orders
+    left join category_levels
+        on category_levels.raw_value = {{ as_text('orders.category') }}
 
 ),
 
