@@ -176,3 +176,46 @@ def test_mf_query_by_month_keeps_to_the_as_of_date_window(semantic, profiles):
     # Over all months, net revenue is every segment's revenue.
     total = profiles["revenue"].sum()
     assert abs(by_month["revenue"].sum() - total) <= 0.005 * profiles["customers"].sum() + 0.01
+
+
+def test_segmentation_mf_switches_between_files_in_one_step(build, tmp_path):
+    """`segmentation mf --db FILE` answers for FILE whichever file the manifest was
+    written for: here two files (one named with an apostrophe and a space) in turn,
+    from a project root whose target/ holds no manifest at first."""
+    project_dir = tmp_path / "project"
+    project_dir.mkdir()
+    for entry in PROJECT_DIR.iterdir():
+        if entry.name not in {"target", "logs", ".venv", ".git", "exports"} \
+                and not entry.name.endswith((".duckdb", ".wal")):
+            (project_dir / entry.name).symlink_to(entry)
+    files = [tmp_path / "o'brien shop.duckdb", tmp_path / "seg.duckdb"]
+    for path in files:
+        shutil.copyfile(build.db_path, path)
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_USE_COLORS": "false"}
+    env.pop("SEGMENTATION_DUCKDB_PATH", None)
+    env.pop("DBT_PROJECT_DIR", None)
+    expected = None
+    for path in [*files, files[0]]:
+        out = tmp_path / "revenue.csv"
+        done = subprocess.run(
+            [executable("segmentation"), "mf", "--db", str(path), "query", "--metrics", "revenue",
+             "--group-by", "customer__segment_name", "--csv", str(out), "--quiet"],
+            cwd=project_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=MF_TIMEOUT_SECONDS,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        semantic_revenue = pd.read_csv(out).set_index("customer__segment_name")["revenue"]
+        with duckdb.connect(str(path), read_only=True) as con:
+            name = con.execute("select current_database()").fetchone()[0]
+        manifest = json.loads((project_dir / "target" / "semantic_manifest.json").read_text())
+        assert {m["node_relation"]["database"] for m in manifest["semantic_models"]} == {name}
+        if expected is None:
+            expected = semantic_revenue
+        assert semantic_revenue.sort_index().equals(expected.sort_index())
+    # A file that does not exist is named, not a MetricFlow stack trace.
+    missing = subprocess.run(
+        [executable("segmentation"), "mf", "--db", str(tmp_path / "nothing.duckdb"), "list",
+         "metrics"], cwd=project_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=MF_TIMEOUT_SECONDS)
+    assert missing.returncode == 2
+    assert "no DuckDB file" in missing.stderr and "nothing.duckdb" in missing.stderr

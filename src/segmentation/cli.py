@@ -3,9 +3,11 @@
     segmentation report --db segmentation.duckdb --out report.html
     segmentation export-hyper --db segmentation.duckdb --out exports/segmentation.hyper
     segmentation quality --db segmentation.duckdb --out segment-quality.md
+    segmentation mf --db segmentation.duckdb query --metrics revenue \
+        --group-by customer__segment_name
 
-Each subcommand reads the marts from the DuckDB file read-only, so it never
-takes the write lock a running build needs.
+report, export-hyper and quality read the marts from the DuckDB file read-only,
+so they never take the write lock a running build needs (mf opens it as dbt does).
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ def _quality(args: argparse.Namespace) -> int:
 
     write_segment_quality(Path(args.db), Path(args.out), title=args.title)
     return 0
+
+
+def _mf(args: argparse.Namespace) -> int:
+    from segmentation.semantic import run_mf
+
+    return run_mf(Path(args.db), args.mf_args, progress=_progress)
 
 
 def _progress(message: str) -> None:
@@ -77,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--out", default="segment-quality.md", help="Markdown file to write")
     quality.add_argument("--title", default="Segment quality", help="page title")
     quality.set_defaults(handler=_quality)
+
+    mf = commands.add_parser(
+        "mf", help="run MetricFlow (mf) on the file named by --db, from the project root: "
+        "first rewrites target/semantic_manifest.json (dbt parse) if it names another file",
+        description="Run MetricFlow on any file this project built. mf reads "
+        "target/semantic_manifest.json, which names the tables by the database of the file "
+        "dbt last built or parsed; this command rewrites it for --db when it names another, "
+        "then runs mf with the remaining arguments.")
+    mf.add_argument("--db", default=DEFAULT_DB, help=DB_HELP)
+    mf.add_argument("mf_args", nargs=argparse.REMAINDER,
+                    help="mf's own arguments, e.g. query --metrics revenue --group-by "
+                    "customer__segment_name")
+    mf.set_defaults(handler=_mf)
     return parser
 
 
