@@ -10,8 +10,8 @@ docs and this script change together.
 
 Placeholders a user replaces are replaced with real data made here:
 /path/to/folder (a realistic shop, no planted groups), /data/mall (a
-mall-customers CSV with the Kaggle headers), /srv/bi/segmentation (a scratch
-folder). Files the examples write in the project root or /tmp/shop are removed
+mall-customers CSV with the Kaggle headers), /srv/bi/segmentation and
+docs/images (scratch folders). Files the examples write in the project root or /tmp/shop are removed
 first, as on a fresh clone; the demo's segmentation.duckdb and exports/ (from
 README command 1) must come out of the run as they went in.
 
@@ -238,6 +238,13 @@ def seeds_reproduced(example: Example, result: Result, ctx: Context) -> None:
     expect(not changed.strip(), "regenerating the demo seeds changed them:\n" + changed)
 
 
+def pictures_of_every_section(example: Example, result: Result, ctx: Context) -> None:
+    expect(result.returncode == 0, "the screenshot command failed")
+    written = {p.name for p in (ctx.scratch / "images").glob("report-*.png")}
+    committed = {p.name for p in (PROJECT_DIR / "docs" / "images").glob("report-*.png")}
+    expect(written == committed, f"wrote {sorted(written)}, docs/images has {sorted(committed)}")
+
+
 def schedule(example: Example, result: Result, ctx: Context) -> None:
     built("scheduled.duckdb", "exports_scheduled", runs=1, modes=["score"],
           input_source="/path/to/folder")(example, result, ctx)
@@ -292,6 +299,7 @@ RULES = [
     Rule("docs/history.md", "2026-01-31",
          check=scored_after("history_quarterly.duckdb", "exports_history_quarterly")),
     Rule("docs/history.md", "date -d yesterday", check=schedule),
+    Rule("docs/report.md", "dev/report_screenshots.py", check=pictures_of_every_section),
     Rule("docs/semantic-layer.md", "segmentation mf validate-configs", check=mf_validated),
     Rule("docs/semantic-layer.md", "--db /tmp/shop/shop.duckdb query", check=ran),
     Rule("docs/semantic-layer.md", "revenue_per_customer \\", check=prints_documented_table),
@@ -330,6 +338,8 @@ def prepare(ctx: Context) -> None:
         "/path/to/folder": str(shop),
         "/data/mall": str(mall),
         "/srv/bi/segmentation": str(ctx.scratch / "srv-bi" / "segmentation"),
+        # The committed pictures stay as they are; the command writes beside them.
+        "--out docs/images": f"--out {ctx.scratch / 'images'}",
     })
 
 

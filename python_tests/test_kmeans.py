@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -51,6 +53,10 @@ def test_chooses_the_planted_number_of_clusters(n_centres, four_blob_models):
     assert chosen(models) == n_centres
     assert models["selection_rule"].iloc[0].startswith(f"clear structure at k={n_centres}")
     assert (models["selection_path"] == "clear_structure").all()
+    # The elbow the rule names is the one flagged (the report marks that k).
+    elbows = models.loc[models["is_elbow"], "k"].unique()
+    named = re.search(r"elbow=(\d+)", models["selection_rule"].iloc[0])
+    assert [int(k) for k in elbows] == [int(named.group(1))]
 
 
 def test_output_shape(four_blobs, four_blob_models):

@@ -11,7 +11,14 @@ import pytest
 
 from browser import artifact_dir, open_page
 from segmentation.cli import main as cli_main
-from segmentation.report import _format, _Marts, _rfm_segment_order, write_report
+from segmentation.report import (
+    NOISE_COLOUR,
+    _format,
+    _Marts,
+    _rfm_segment_order,
+    _segment_colours,
+    write_report,
+)
 
 # Charts every build with orders must have.
 CORE_CHARTS = {
@@ -135,6 +142,35 @@ def test_migration_is_drawn_when_history_exists(build_demo_a, tmp_path):
     assert "(not yet a customer) (before)" in text and "(no longer in the data) (now)" in text
 
 
+def test_heat_map_leaves_out_the_group_the_model_did_not_place(build_realistic_shop, tmp_path):
+    """No Purchase Yet has no model-units position: no row of NaN cells, a line instead."""
+    assert build_realistic_shop.succeeded, build_realistic_shop.describe()
+    out = write_report(build_realistic_shop.db_path, tmp_path / "report.html")
+    text = out.read_text(encoding="utf-8")
+    assert "Not in the heat map: No Purchase Yet, customers the clustering did not place" in text
+    start = text.index('id="chart-segment-heatmap"')
+    heatmap = text[start:text.index("</figure>", start)]
+    assert "NaN" not in heatmap and "No Purchase Yet" not in heatmap
+
+
+def test_every_segment_has_a_colour_of_its_own(tmp_path):
+    """Segment ids are not consecutive (-1 No Purchase Yet, ids a refit retired):
+    -1 and 11 once shared a colour in the migration chart."""
+    db = tmp_path / "ids.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table segment_profiles as select unnest([-1, 0, 2, 5, 6, 8, 9, 10, "
+                    "11, 12]) as segment_id")
+        con.execute("create table segment_migration as select * from (values (1, 11), "
+                    "(3, null), (null, 2)) as t(from_segment_id, to_segment_id)")
+        for name in ("dim_customer_segments", "cluster_k_selection"):
+            con.execute(f"create table {name} (x integer)")
+    colours = _segment_colours(_Marts(db))
+    assert set(colours) == {-1, 0, 1, 2, 3, 5, 6, 8, 9, 10, 11, 12}
+    assert colours[0] == NOISE_COLOUR
+    segments = [colour for segment_id, colour in colours.items() if segment_id != 0]
+    assert len(set(segments)) == len(segments) and NOISE_COLOUR not in segments
+
+
 def test_report_progress_lines_and_atomic_write(build_demo_a, tmp_path):
     lines: list[str] = []
     out = write_report(build_demo_a.db_path, tmp_path / "nested" / "report.html",
@@ -157,3 +193,41 @@ def test_report_on_an_unfinished_build_names_the_missing_marts(tmp_path):
         con.execute("create table dim_customer_segments (customer_id varchar)")
     with pytest.raises(ValueError, match="segment_profiles, cluster_k_selection"):
         write_report(db, tmp_path / "r.html")
+
+
+def _screenshot_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "report_screenshots", Path(__file__).resolve().parents[1] / "dev" / "report_screenshots.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_screenshot_command_writes_one_picture_per_section(build_realistic_shop, tmp_path):
+    """dev/report_screenshots.py (what made docs/images): one PNG per report section,
+    each a real picture of the page's width, and the docs show every section."""
+    from browser import require_browser
+
+    require_browser()
+    assert build_realistic_shop.succeeded, build_realistic_shop.describe()
+    out = tmp_path / "images"
+    assert _screenshot_module().main(["--db", str(build_realistic_shop.db_path),
+                                      "--out", str(out)]) == 0
+    report = write_report(build_realistic_shop.db_path, tmp_path / "report.html")
+    sections = re.findall(r'<section id="([^"]+)">', report.read_text(encoding="utf-8"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"report-{s}.png" for s in sections)
+    for picture in out.iterdir():
+        header = picture.read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+        assert 1000 <= width <= 1200 and height >= 200, (picture.name, width, height)
+
+    # The committed pictures: every section (migration too, from a history) is in
+    # docs/images and shown in the docs.
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    committed = {p.name for p in (docs / "images").glob("report-*.png")}
+    assert {f"report-{s}.png" for s in [*sections, "migration"]} <= committed
+    shown = (docs / "report.md").read_text(encoding="utf-8")
+    assert all(f"images/{name}" in shown for name in committed)

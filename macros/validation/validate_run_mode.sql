@@ -36,15 +36,15 @@
             {%- endif -%}
         {%- endfor -%}
         {#- A model stored by an older version of this project lacks what
-            this one reads (k selection's path, the No Purchase Yet split). -#}
+            this one reads (k selection's path and elbow, the No Purchase Yet split). -#}
         {%- set stored_columns = adapter.get_columns_in_relation(adapter.get_relation(
             database=target.database, schema=target.schema, identifier='ml_kmeans_k_selection'))
             | map(attribute='name') | list -%}
-        {%- if 'selection_path' not in stored_columns -%}
+        {%- for needed in ['selection_path', 'is_elbow'] if needed not in stored_columns -%}
             {{ exceptions.raise_compiler_error(
                 "var mode is 'score', but the stored model was fitted by an older version of this "
-                ~ "project (ml_kmeans_k_selection has no selection_path). Refit once: dbt build") }}
-        {%- endif -%}
+                ~ "project (ml_kmeans_k_selection has no " ~ needed ~ "). Refit once: dbt build") }}
+        {%- endfor -%}
         {%- set fit = run_query("select primary_method, run_id from "
             ~ adapter.get_relation(database=target.database, schema=target.schema,
                                    identifier='ml_fit_run')) -%}

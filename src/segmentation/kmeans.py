@@ -67,7 +67,8 @@ def kmeans_models(
     ``min_centre_distance`` (the two closest centroids), ``stability_ari``
     and ``min_segment_jaccard`` (the least stable segment; both measured
     only for the k the granular path checked, else NaN),
-    ``is_chosen``, ``selection_rule``, ``selection_path``,
+    ``is_chosen``, ``is_elbow`` (the elbow criterion's vote), ``selection_rule``,
+    ``selection_path``,
     ``fit_customers``. Bootstrap refits use ``n_bootstraps`` samples of
     ``bootstrap_size`` rows, as ``cluster_stability`` does. Keeping every k's
     centroids lets an analyst switch k later with a SQL-only change.
@@ -112,6 +113,7 @@ def kmeans_models(
     diagnostics["min_centre_distance"] = [
         min_centre_distance(centres_of[k]) for k in diagnostics["k"]]
     diagnostics["is_chosen"] = diagnostics["k"] == choice.k
+    diagnostics["is_elbow"] = diagnostics["k"] == choice.votes.get("elbow")
     diagnostics["selection_rule"] = choice.rule
     diagnostics["selection_path"] = choice.path
     diagnostics["fit_customers"] = matrix.n_customers

@@ -28,8 +28,6 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
-from segmentation.k_selection import knee_point
-
 # Marts without which there is no report (a build that did not finish).
 REQUIRED_TABLES = ("dim_customer_segments", "segment_profiles", "cluster_k_selection")
 # Points drawn in a scatter: enough to see the shape, small enough to stay fast.
@@ -231,9 +229,12 @@ def _exploration(marts: _Marts) -> Section | None:
 
 
 def _k_selection(marts: _Marts) -> Section:
+    # A build of an older version has no is_elbow: no elbow mark then.
+    elbow = ("is_elbow" if "is_elbow" in marts.frame("select * from cluster_k_selection limit 0")
+             else "null as is_elbow")
     frame = marts.frame(
         "select method, k, inertia, silhouette, calinski_harabasz, davies_bouldin, "
-        "is_chosen, selection_rule, bic, stability_ari from cluster_k_selection "
+        f"is_chosen, selection_rule, bic, stability_ari, {elbow} from cluster_k_selection "
         "where method in ('kmeans', 'hierarchical', 'gmm') order by method, k")
     section = Section(
         "k-selection", "Choosing k",
@@ -260,8 +261,10 @@ def _k_selection(marts: _Marts) -> Section:
                 marker={"size": 15, "symbol": "star", "color": colour,
                         "line": {"width": 1, "color": "black"}},
                 hovertemplate="chosen k = %{x}<extra></extra>"), row=row, col=col)
-    kmeans = frame[frame.method == "kmeans"].dropna(subset=["inertia"])
-    elbow = knee_point(kmeans.k.to_numpy(), kmeans.inertia.to_numpy()) if len(kmeans) > 2 else None
+    # The elbow criterion's own vote (read from k = 1), so the mark and the rule
+    # below name the same k.
+    elbows = frame[(frame.method == "kmeans") & frame.is_elbow.fillna(False).astype(bool)].k
+    elbow = int(elbows.iloc[0]) if len(elbows) else None
     if elbow is not None:
         figure.add_vline(x=elbow, line_dash="dot", line_color="grey", row=1, col=1,
                          annotation_text=f"elbow k={elbow}", annotation_position="top right")
@@ -415,11 +418,17 @@ def _profiles(marts: _Marts, colours: dict[int, str]) -> Section:
                                   values="segment_mean")
             order = profiles.segment_name[profiles.segment_name.isin(matrix.index)]
             matrix, means = matrix.loc[order], means.loc[order, matrix.columns]
-            limit = float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.size else 1.0
+            # A group outside the model (No Purchase Yet) has no model-units
+            # difference: a row of NaN cells says nothing, a line says why.
+            unmodelled = matrix.index[matrix.isna().all(axis=1)].tolist()
+            matrix, means = matrix.drop(index=unmodelled), means.drop(index=unmodelled)
+            values = matrix.to_numpy(dtype=float)
+            limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
             figure = go.Figure(go.Heatmap(
-                z=matrix.to_numpy(), x=[_label(c) for c in matrix.columns], y=matrix.index,
+                z=values, x=[_label(c) for c in matrix.columns], y=matrix.index,
                 zmin=-limit, zmax=limit, colorscale="RdBu", reversescale=True,
-                text=np.round(matrix.to_numpy(), 2), texttemplate="%{text}",
+                text=[[_format(v, "sd") if np.isfinite(v) else "" for v in row] for row in values],
+                texttemplate="%{text}",
                 customdata=means.to_numpy(),
                 colorbar={"title": "sd from<br>population<br>(model units)"},
                 hovertemplate="%{y}<br>%{x}: %{z:+.2f} sd in model units; segment mean "
@@ -430,6 +439,11 @@ def _profiles(marts: _Marts, colours: dict[int, str]) -> Section:
                 figure, "chart-segment-heatmap",
                 "How far each segment sits from the population, in the model's units "
                 "(what ranks the drivers and names the segments)", section))
+            if unmodelled:
+                section.blocks.append(
+                    f"<p>Not in the heat map: {html.escape(', '.join(unmodelled))}, customers "
+                    "the clustering did not place (no completed purchase), so they have no "
+                    "position in the model's units.</p>")
             top = drivers[drivers.driver_rank <= 3].sort_values(["segment_id", "driver_rank"])
             section.blocks.append(_table(top, {
                 "segment_name": "Segment", "driver_rank": "Rank", "feature_name": "Driver",
@@ -638,9 +652,16 @@ def _has_orders(marts: _Marts) -> bool:
 
 
 def _segment_colours(marts: _Marts) -> dict[int, str]:
-    ids = marts.frame("select segment_id from segment_profiles order by segment_id").segment_id
-    return {int(value): (NOISE_COLOUR if value == 0 else PALETTE[(int(value) - 1) % len(PALETTE)])
-            for value in ids}
+    """One colour per segment id, distinct up to 12 segments: by the id's rank among
+    today's segments and those the migration chart shows (ids are not consecutive:
+    -1 is No Purchase Yet, refits skip retired ids), DBSCAN noise grey."""
+    sql = "select segment_id from segment_profiles"
+    if marts.has("segment_migration"):
+        sql += (" union select from_segment_id from segment_migration"
+                " union select to_segment_id from segment_migration")
+    ids = sorted({int(value) for value in marts.frame(sql).segment_id.dropna()} - {0})
+    colours = {value: PALETTE[rank % len(PALETTE)] for rank, value in enumerate(ids)}
+    return {**colours, 0: NOISE_COLOUR}
 
 
 def _scatter_by_segment(points: pd.DataFrame, x: str, y: str,

@@ -98,6 +98,7 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as noise_share,
         selection_path,
         elbow_sharpness,
+        is_elbow,
         min_centre_distance,
         stability_ari as checked_stability_ari,
         min_segment_jaccard as checked_min_segment_jaccard
@@ -119,6 +120,7 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as boolean) as is_elbow,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
         cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
@@ -141,6 +143,7 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as boolean) as is_elbow,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
         cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
@@ -165,6 +168,7 @@ unioned as (
         cast(null as {{ dbt.type_float() }}) as noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as boolean) as is_elbow,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
         cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
@@ -195,6 +199,7 @@ unioned as (
         noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
         cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as boolean) as is_elbow,
         cast(null as {{ dbt.type_float() }}) as min_centre_distance,
         cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
         cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
@@ -217,6 +222,7 @@ select
     cast(round(unioned.noise_share, 6) as double) as noise_share,
     cast(unioned.selection_path as {{ dbt.type_string() }}) as selection_path,
     cast(round(unioned.elbow_sharpness, 6) as double) as elbow_sharpness,
+    cast(unioned.is_elbow as boolean) as is_elbow,
     cast(round(unioned.min_centre_distance, 6) as double) as min_centre_distance,
     cast(round(coalesce(stability.stability_ari, unioned.checked_stability_ari), 6) as double)
         as stability_ari,

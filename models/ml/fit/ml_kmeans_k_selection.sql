@@ -6,6 +6,7 @@ select distinct
     calinski_harabasz,
     davies_bouldin,
     elbow_sharpness,
+    is_elbow,
     stability_ari,
     min_segment_jaccard,
     min_centre_distance,
