@@ -124,6 +124,17 @@ def build_single_cohort_shop(dbt_pool) -> DbtBuild:
     return dbt_pool.result("single_cohort_shop")
 
 
+# cases.warehouse_tables
+@pytest.fixture(scope="session")
+def build_realistic_shop_tables(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("realistic_shop_tables")
+
+
+@pytest.fixture(scope="session")
+def build_planted_customers_table(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("planted_customers_table")
+
+
 # cases.messy_input
 @pytest.fixture(scope="session")
 def build_dirty(dbt_pool) -> DbtBuild:

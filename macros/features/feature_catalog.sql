@@ -41,9 +41,9 @@
     {%- set entities = input_entities() -%}
     {%- set available = {} -%}
     {%- for entity, spec in entities.items() -%}
-        {%- if not var('input_dir') -%}
+        {%- if input_kind() == 'demo' -%}
             {%- do available.update({entity: spec.required + spec.optional}) -%}
-        {%- elif input_file(entity) is none -%}
+        {%- elif input_object(entity) is none -%}
             {%- do available.update({entity: []}) -%}
         {%- else -%}
             {%- do available.update({entity: input_column_mapping(entity).keys() | list}) -%}

@@ -33,6 +33,53 @@
 {% endmacro %}
 
 
+{% macro input_kind() %}
+    {#- Where the input comes from: 'files' (var input_dir), 'tables' (var
+        input_schema: tables or views in the warehouse) or 'demo' (neither:
+        the demo company shipped as seeds). Both set is refused on-run-start. -#}
+    {%- if var('input_dir') -%}
+        {{ return('files') }}
+    {%- elif var('input_schema') -%}
+        {{ return('tables') }}
+    {%- endif -%}
+    {{ return('demo') }}
+{% endmacro %}
+
+
+{% macro input_object(entity) %}
+    {#- The file or table that holds `entity` ({'path', 'format', ...}; path is
+        how messages name it), or none: the demo, or an absent input. -#}
+    {%- set kind = input_kind() -%}
+    {%- if kind == 'files' -%}
+        {{ return(input_file(entity)) }}
+    {%- elif kind == 'tables' -%}
+        {{ return(input_table(entity)) }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{% macro input_table(entity) %}
+    {#-
+        The table (or view) that holds `entity` when var input_schema is set:
+        {'path': '<schema>.<table>' as named, 'format': 'table', 'relation': the
+        source relation}, or none when it does not exist (orders are optional;
+        a missing customers table stops the build on-run-start). The relation
+        is the source segmentation_input (models/staging/_sources.yml), so the
+        lineage of every model starts at a declared source.
+    -#}
+    {%- set declared = source('segmentation_input', entity) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set path = ((var('input_database') ~ '.') if var('input_database') else '')
+                   ~ checked_var('input_schema') ~ '.' ~ checked_var('input_' ~ entity ~ '_table') -%}
+    {%- set found = adapter.get_relation(database=declared.database, schema=declared.schema,
+                                         identifier=declared.identifier) -%}
+    {{ return({'path': path, 'format': 'table', 'relation': declared} if found is not none else none) }}
+{% endmacro %}
+
+
 {% macro input_file(entity) %}
     {#-
         The file that holds `entity` in var('input_dir'):
@@ -74,8 +121,14 @@
         in var csv_encoding (validated on-run-start).
         Returns none when an optional input is absent.
     -#}
-    {%- if not var('input_dir') -%}
+    {%- if input_kind() == 'demo' -%}
         {{ return(ref('demo_' ~ entity)) }}
+    {%- endif -%}
+    {%- if input_kind() == 'tables' -%}
+        {#- At parse time the source() call records the lineage. -#}
+        {%- set table = input_table(entity) -%}
+        {{ return(source('segmentation_input', entity) if not execute
+                  else (table.relation if table else none)) }}
     {%- endif -%}
     {%- if not execute -%}
         {{ return(none) }}
@@ -174,14 +227,27 @@
         {{ return("select * exclude (file_row_number), file_row_number + 1 as source_row_number"
             ~ " from read_parquet(" ~ sql_string(glob_pattern(file.path)) ~ ", file_row_number = true)") }}
     {%- endif -%}
+    {%- if input_kind() == 'tables' and execute -%}
+        {#- A table has no row order of its own: number its rows by all their
+            values, the same numbers on every engine and every run. -#}
+        {%- set columns = [] -%}
+        {%- for column in input_source_columns(entity) -%}
+            {%- do columns.append(quoted_name(column)) -%}
+        {%- endfor -%}
+        {{ return("select *, row_number() over (order by " ~ columns | join(', ')
+                  ~ ") as source_row_number from " ~ relation) }}
+    {%- endif -%}
     {{ return("select *, row_number() over () as source_row_number from " ~ relation) }}
 {% endmacro %}
 
 
 {% macro input_description(entity) %}
-    {#- How error messages name an input: its file path, or the demo seed. -#}
-    {%- if not var('input_dir') -%}
+    {#- How error messages name an input: its file path, its table, or the demo seed. -#}
+    {%- if input_kind() == 'demo' -%}
         {{ return('seed demo_' ~ entity) }}
+    {%- elif input_kind() == 'tables' -%}
+        {%- set table = input_table(entity) if execute else none -%}
+        {{ return(table.path if table else 'table ' ~ var('input_' ~ entity ~ '_table')) }}
     {%- endif -%}
     {%- set file = input_file(entity) -%}
     {{ return(file.path if file else var('input_dir') ~ '/' ~ entity ~ '.csv|parquet') }}

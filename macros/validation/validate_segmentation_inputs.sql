@@ -12,8 +12,16 @@
         {{ return('') }}
     {%- endif -%}
     {{ validate_vars() }}
-    {%- if var('input_dir') -%}
+    {%- if var('input_dir') and var('input_schema') -%}
+        {{ exceptions.raise_compiler_error(
+            "var input_dir (files) and var input_schema (tables) are both set: the build reads one "
+            ~ "input. Leave out input_dir to read the tables in " ~ var('input_schema')
+            ~ ", or input_schema to read the files in " ~ var('input_dir') ~ ".") }}
+    {%- endif -%}
+    {%- if input_kind() == 'files' -%}
         {{ validate_input_files() }}
+    {%- elif input_kind() == 'tables' -%}
+        {{ validate_input_tables() }}
     {%- else -%}
         {%- do log("Reading the demo company shipped as seeds (demo_customers, demo_orders): "
                    ~ "var input_dir is not set. Your own data: --vars '{input_dir: <folder>}'",
@@ -28,7 +36,13 @@
 
 {% macro input_source_name() %}
     {#- What a run read, as segmentation_runs.input_source records it. -#}
-    {{ return((var('input_dir') | string | trim).rstrip('/') if var('input_dir') else 'demo seeds') }}
+    {%- if input_kind() == 'files' -%}
+        {{ return((var('input_dir') | string | trim).rstrip('/')) }}
+    {%- elif input_kind() == 'tables' -%}
+        {{ return('table ' ~ ((var('input_database') ~ '.') if var('input_database') else '')
+                  ~ var('input_schema') ~ '.' ~ var('input_customers_table')) }}
+    {%- endif -%}
+    {{ return('demo seeds') }}
 {% endmacro %}
 
 
@@ -79,7 +93,7 @@
     {%- if checked_var('continue_history') or latest_source == input_source_name() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if var('input_dir') -%}
+    {%- if input_kind() != 'demo' -%}
         {%- set relation = input_relation('customers') -%}
         {%- set id_column = input_column_mapping('customers').get('customer_id') -%}
     {%- else -%}
@@ -145,15 +159,8 @@
             "var input_dir=" ~ input_dir ~ " is not a folder with files in it. It must hold "
             ~ "customers.csv or customers.parquet, and optionally orders.csv or orders.parquet.") }}
     {%- endif -%}
-    {%- set known_entities = input_entities() -%}
-    {%- for entity in checked_var('column_map').keys() -%}
-        {%- if entity not in known_entities -%}
-            {{ exceptions.raise_compiler_error(
-                "var column_map has a section '" ~ entity ~ "'; the inputs are "
-                ~ (known_entities.keys() | join(' and ')) ~ ".") }}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- for entity, spec in known_entities.items() -%}
+    {{ validate_column_map_sections() }}
+    {%- for entity, spec in input_entities().items() -%}
         {%- set file = input_file(entity) -%}
         {%- if file is none and spec.file_required -%}
             {{ exceptions.raise_compiler_error(
@@ -175,6 +182,47 @@
         {%- endif -%}
     {%- endfor -%}
     {{ validate_customer_count() }}
+{% endmacro %}
+
+
+{% macro validate_input_tables() %}
+    {#- The tables twin of validate_input_files: the customers table exists,
+        each input is named in the log with its row count before any model
+        runs, and the columns pass the same checks as a file's. -#}
+    {{ validate_column_map_sections() }}
+    {%- for entity, spec in input_entities().items() -%}
+        {%- set table = input_table(entity) -%}
+        {%- set named = ((var('input_database') ~ '.') if var('input_database') else '')
+                        ~ checked_var('input_schema') ~ '.' ~ checked_var('input_' ~ entity ~ '_table') -%}
+        {%- if table is none and spec.file_required -%}
+            {{ exceptions.raise_compiler_error(
+                "No table or view " ~ named ~ " for the " ~ entity ~ " (vars input_schema, input_"
+                ~ entity ~ "_table" ~ (", input_database" if var('input_database') else "")
+                ~ "). Name the schema and table that hold them, e.g. --vars '{input_schema: raw, input_"
+                ~ entity ~ "_table: " ~ entity ~ "}'.") }}
+        {%- elif table is none -%}
+            {%- do log("No table " ~ named ~ " (var input_" ~ entity ~ "_table): reading customers only",
+                       info=true) -%}
+        {%- else -%}
+            {%- set rows = run_query("select count(*) from " ~ table.relation).columns[0].values()[0] -%}
+            {%- do log("Reading " ~ entity ~ " from table " ~ table.path ~ " (" ~ count_text(rows)
+                       ~ " rows)", info=true) -%}
+            {{ validate_input_columns(entity, table, spec) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ validate_customer_count() }}
+{% endmacro %}
+
+
+{% macro validate_column_map_sections() %}
+    {%- set known_entities = input_entities() -%}
+    {%- for entity in checked_var('column_map').keys() -%}
+        {%- if entity not in known_entities -%}
+            {{ exceptions.raise_compiler_error(
+                "var column_map has a section '" ~ entity ~ "'; the inputs are "
+                ~ (known_entities.keys() | join(' and ')) ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
 {% endmacro %}
 
 

@@ -12,6 +12,10 @@
     {#- csv_encoding: the encodings DuckDB's CSV reader has built in (others need an extension). -#}
     {{ return({
         'input_dir': {'kind': 'text', 'nullable': true},
+        'input_schema': {'kind': 'identifier', 'nullable': true},
+        'input_database': {'kind': 'identifier', 'nullable': true},
+        'input_customers_table': {'kind': 'identifier'},
+        'input_orders_table': {'kind': 'identifier'},
         'column_map': {'kind': 'column_map'},
         'features': {'kind': 'text_list', 'nullable': true, 'split_commas': true},
         'as_of_date': {'kind': 'date', 'nullable': true},
@@ -113,7 +117,7 @@
     {%- if not execute -%}
         {#- Parsing renders every model before on-run-start can name a bad
             var; nothing runs then, so a neutral value stands in. -#}
-        {{ return({'text': '', 'text_list': [], 'date_format_list': [], 'column_map': {}, 'date': none,
+        {{ return({'text': '', 'text_list': [], 'date_format_list': [], 'column_map': {}, 'date': none, 'identifier': none,
                    'integer': rule.get('min', 0), 'number': rule.get('min', 0), 'boolean': false,
                    'choice': (rule.choices or [none])[0]}[rule.kind]) }}
     {%- endif -%}
@@ -127,6 +131,7 @@
         {{ var_error(name, value, 'is required') }}
     {%- endif -%}
     {%- if rule.kind == 'text' -%} {{ return(var_check_text(name, value, rule)) }}
+    {%- elif rule.kind == 'identifier' -%} {{ return(var_check_identifier(name, value, rule)) }}
     {%- elif rule.kind == 'text_list' -%} {{ return(var_check_text_list(name, value, rule)) }}
     {%- elif rule.kind == 'date_format_list' -%} {{ return(var_check_date_format_list(name, value, rule)) }}
     {%- elif rule.kind == 'column_map' -%} {{ return(var_check_column_map(name, value, rule)) }}
@@ -161,6 +166,21 @@
     {%- endif -%}
     {%- if modules.re.search('[\\x00-\\x1f]', value) -%}
         {{ var_error(name, value, 'holds a control character (a tab, a newline or a NUL)') }}
+    {%- endif -%}
+    {{ return(value) }}
+{% endmacro %}
+
+
+{% macro var_check_identifier(name, value, rule) %}
+    {#- A schema, database or table name written into SQL as it is: letters,
+        digits and underscores, not starting with a digit. A name that needs
+        quotes (spaces, dots, quotes) is refused rather than quoted, so no
+        engine reads it differently; a view with a plain name over the table
+        is the way round. -#}
+    {%- if value is not string or not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', value) -%}
+        {{ var_error(name, value, 'must be a plain name (letters, digits and underscores, not '
+                     ~ 'starting with a digit); for a table whose name needs quotes, create a view '
+                     ~ 'with a plain name over it') }}
     {%- endif -%}
     {{ return(value) }}
 {% endmacro %}

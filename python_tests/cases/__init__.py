@@ -14,6 +14,7 @@ by theme, one module each:
   one clear message; ``hostile``: hostile and broken files (issue 14).
 * ``publication``: failing builds that must leave the previous publication.
 * ``history``: several builds into one DuckDB file (runs, score mode).
+* ``warehouse_tables``: the same data as tables in the warehouse (var input_schema).
 
 A test gets a case's finished build from the session fixture
 ``build_<name>``, defined in conftest.py; only the cases the selected tests
@@ -31,6 +32,7 @@ from cases import (
     planted,
     publication,
     realistic_shops,
+    warehouse_tables,
 )
 from dbt_runner import Case
 
@@ -43,6 +45,8 @@ CASES: dict[str, Case] = {
     "fail_score_after_scaling_rebuilt": history.case_fail_score_after_scaling_rebuilt,
     "realistic_shop": realistic_shops.case_realistic_shop,
     "single_cohort_shop": realistic_shops.case_single_cohort_shop,
+    "realistic_shop_tables": warehouse_tables.case_realistic_shop_tables,
+    "planted_customers_table": warehouse_tables.case_planted_customers_table,
     "planted_customers": planted.case_planted_customers,
     "planted_company": planted.case_planted_company,
     "planted_company_hierarchical": planted.case_planted_company_hierarchical,
