@@ -48,6 +48,7 @@ EXAMPLE_OUTPUTS = [
     "history_demo.duckdb", "exports_history_demo",
     "history_quarterly.duckdb", "exports_history_quarterly",
     "scheduled.duckdb", "exports_scheduled", "segment-quality.md", "/tmp/shop",
+    "warehouse.duckdb", "exports_warehouse",
 ]
 # What examples may add to the demo's export folder (docs/bi-guide.md: a .hyper by hand).
 DEMO_EXPORT_ADDITIONS = {"segmentation.hyper"}
@@ -76,6 +77,7 @@ class Rule:
     match: str  # a substring only this block of the document holds
     check: Callable[[Example, Result, Context], None] | None = None
     skip: str | None = None  # why it is not run here
+    setup: Callable[[Context], None] | None = None  # what the example assumes exists
     database: str | None = None  # for sql: the file the queries read
 
 
@@ -245,6 +247,18 @@ def pictures_of_every_section(example: Example, result: Result, ctx: Context) ->
     expect(written == committed, f"wrote {sorted(written)}, docs/images has {sorted(committed)}")
 
 
+def warehouse_tables(ctx: Context) -> None:
+    """The shop of /path/to/folder as tables crm.customer_master and crm.order_lines of
+    warehouse.duckdb: the company's data already in the warehouse."""
+    folder = Path(ctx.substitutions["/path/to/folder"])
+    with duckdb.connect(str(PROJECT_DIR / "warehouse.duckdb")) as con:
+        con.execute("create schema if not exists crm")
+        for table, name in [("customer_master", "customers.csv"), ("order_lines", "orders.csv")]:
+            con.register("incoming", con.read_csv(str(folder / name)))
+            con.execute(f"create or replace table crm.{table} as select * from incoming")
+            con.unregister("incoming")
+
+
 def schedule(example: Example, result: Result, ctx: Context) -> None:
     built("scheduled.duckdb", "exports_scheduled", runs=1, modes=["score"],
           input_source="/path/to/folder")(example, result, ctx)
@@ -264,6 +278,9 @@ RULES = [
          check=built("my_company.duckdb", "exports_my_company", input_source="/path/to/folder")),
     Rule("README.md", "segmentation-demo-data --customers 500",
          check=built("/tmp/shop/shop.duckdb", "/tmp/shop/exports", input_source="/tmp/shop")),
+    Rule("README.md", "warehouse.duckdb dbt build", setup=warehouse_tables,
+         check=built("warehouse.duckdb", "exports_warehouse",
+                     input_source="table crm.customer_master")),
     Rule("README.md", "mall.duckdb dbt build",
          check=built("mall.duckdb", "exports_mall", input_source="/data/mall",
                      features={"annual_income", "spending_score"})),
@@ -471,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
             if rule.skip:
                 print(f"skip {where}: {rule.skip}")
                 continue
+            if rule.setup:
+                rule.setup(ctx)
             result = run_example(example, rule, ctx)
             try:
                 expect(result.returncode == 0, f"exit code {result.returncode}")
