@@ -35,7 +35,7 @@
     select
         'raw' as stage,
         '{{ input.name }}' as feature_name,
-        cast({{ 'category_mix' if input.source == 'category_mix' else 'features' }}.{{ input.name }} as {{ dbt.type_float() }}) as feature_value
+        cast({{ 'category_mix' if input.source == 'category_mix' else 'features' }}.{{ input.name }} as {{ type_double() }}) as feature_value
     from {{ features_relation }} as features
     {%- if input.source == 'category_mix' %}
     left join {{ category_mix_relation }} as category_mix
@@ -50,14 +50,14 @@
     select
         'model_input' as stage,
         '{{ input.name }}' as feature_name,
-        cast(scaled.{{ input.name }} as {{ dbt.type_float() }}) as feature_value
+        cast(scaled.{{ input.name }} as {{ type_double() }}) as feature_value
     from {{ scaled_relation }} as scaled
     {%- endif %}
     {%- else %}
     select
         cast(null as {{ dbt.type_string() }}) as stage,
         cast(null as {{ dbt.type_string() }}) as feature_name,
-        cast(null as {{ dbt.type_float() }}) as feature_value
+        cast(null as {{ type_double() }}) as feature_value
     where 1 = 0
     {%- endfor %}
 {% endmacro %}

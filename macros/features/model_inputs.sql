@@ -50,7 +50,7 @@
         {%- endif -%}
     {%- else -%}
         {%- set relation = 'category_mix' if input.source == 'category_mix' else 'features' -%}
-        {%- set value = 'coalesce(cast(' ~ relation ~ '.' ~ input.name ~ ' as ' ~ dbt.type_float() ~ '), ' ~ input.impute_value ~ ')' -%}
+        {%- set value = 'coalesce(cast(' ~ relation ~ '.' ~ input.name ~ ' as ' ~ type_double() ~ '), ' ~ input.impute_value ~ ')' -%}
         {%- set capped = 'least(greatest(' ~ value ~ ', ' ~ input.lower_cap ~ '), ' ~ input.upper_cap ~ ')' -%}
         {%- set transformed = 'ln(1 + ' ~ capped ~ ')' if input.is_log else capped -%}
         ({{ transformed }} - {{ input.center }}) / {{ input.scale }}

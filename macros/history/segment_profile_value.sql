@@ -10,6 +10,6 @@
     {%- if input.encoding == 'one_hot' -%}
         {{ scaled_input_expression(input) }}
     {%- else -%}
-        coalesce(cast({{ 'category_mix' if input.source == 'category_mix' else 'features' }}.{{ input.name }} as {{ dbt.type_float() }}), {{ input.impute_value }})
+        coalesce(cast({{ 'category_mix' if input.source == 'category_mix' else 'features' }}.{{ input.name }} as {{ type_double() }}), {{ input.impute_value }})
     {%- endif -%}
 {% endmacro %}

@@ -20,7 +20,7 @@
 {%- endmacro %}
 
 {% macro default__parse_number(expression) %}
-    {{ dbt.safe_cast(as_text(expression), dbt.type_float()) }}
+    {{ cast_or_null(as_text(expression), type_double()) }}
 {%- endmacro %}
 
 {% macro duckdb__parse_number(expression) %}
@@ -34,7 +34,7 @@
 {%- endmacro %}
 
 {% macro default__parse_date(expression) %}
-    {{ dbt.safe_cast(as_text(expression), 'date') }}
+    {{ cast_or_null(as_text(expression), 'date') }}
 {%- endmacro %}
 
 {% macro duckdb__parse_date(expression) %}
@@ -111,7 +111,7 @@
         -10.000000000000013 is a DECIMAL to DuckDB, and products of such
         literals overflow; the cast keeps the arithmetic in floating point.
     -#}
-    cast({{ '%.17g' | format(value | float) }} as {{ dbt.type_float() }})
+    cast({{ '%.17g' | format(value | float) }} as {{ type_double() }})
 {%- endmacro %}
 
 

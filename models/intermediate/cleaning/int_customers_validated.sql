@@ -159,7 +159,7 @@ final as (
         case
             when customer_id is null then 'missing customer_id'
             when rank_within_id > 1
-                then {{ dbt.concat(["'duplicate customer_id (kept source row '", dbt.safe_cast('kept_source_row_number', dbt.type_string()), "')'"]) }}
+                then {{ dbt.concat(["'duplicate customer_id (kept source row '", cast_or_null('kept_source_row_number', dbt.type_string()), "')'"]) }}
         end as rejection_reason,
         -- the list starts with ', ': drop it
         nullif(

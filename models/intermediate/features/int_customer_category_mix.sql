@@ -115,7 +115,7 @@ final as (
             as category_share__{{ category_column_suffix(category, loop.index) }},
         {%- endfor %}
         {%- for column in absent_columns %}
-        cast(0 as {{ dbt.type_float() }}) as {{ column }},
+        cast(0 as {{ type_double() }}) as {{ column }},
         {%- endfor %}
         coalesce(revenue_by_category.revenue__other / revenue_by_category.purchase_revenue, 0)
             as category_share__other

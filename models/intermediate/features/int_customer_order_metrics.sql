@@ -100,7 +100,7 @@ select
     end as avg_order_value,
     case
         when completed_orders > 0
-            then cast(orders_with_returns as {{ dbt.type_float() }}) / completed_orders
+            then cast(orders_with_returns as {{ type_double() }}) / completed_orders
         else 0
     end as return_rate,
     first_order_date,
@@ -109,7 +109,7 @@ select
     last_purchase_date,
     case
         when frequency > 1
-            then cast({{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as {{ dbt.type_float() }})
+            then cast({{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as {{ type_double() }})
                 / (frequency - 1)
     end as purchase_cadence_days
 from per_customer

@@ -190,9 +190,9 @@ select
     segmented.monetary_score,
     segmented.fm_score,
     {{ dbt.concat([
-        dbt.safe_cast('segmented.recency_score', dbt.type_string()),
-        dbt.safe_cast('segmented.frequency_score', dbt.type_string()),
-        dbt.safe_cast('segmented.monetary_score', dbt.type_string()),
+        cast_or_null('segmented.recency_score', dbt.type_string()),
+        cast_or_null('segmented.frequency_score', dbt.type_string()),
+        cast_or_null('segmented.monetary_score', dbt.type_string()),
     ]) }} as rfm_cell,
     coalesce(segmented.rule_segment, segmented.map_segment) as rfm_segment,
     case

@@ -99,8 +99,8 @@ shares as (
         *,
         case when segment_revenue > 0 then revenue / segment_revenue end as revenue_share,
         category_revenue / total_revenue as overall_revenue_share,
-        cast(buyers as {{ dbt.type_float() }}) / segment_customers as penetration,
-        cast(category_buyers as {{ dbt.type_float() }}) / total_customers as overall_penetration
+        cast(buyers as {{ type_double() }}) / segment_customers as penetration,
+        cast(category_buyers as {{ type_double() }}) / total_customers as overall_penetration
     from with_totals
 
 )

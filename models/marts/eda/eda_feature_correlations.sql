@@ -52,7 +52,7 @@ pairs as (
         cast(null as {{ dbt.type_string() }}) as feature_y,
         0 as position_x,
         0 as position_y,
-        cast(null as {{ dbt.type_float() }}) as correlation
+        cast(null as {{ type_double() }}) as correlation
     where 1 = 0
 
 )
@@ -62,5 +62,5 @@ select
     feature_y,
     cast(position_x as integer) as position_x,
     cast(position_y as integer) as position_y,
-    round(cast(correlation as {{ dbt.type_float() }}), 9) as correlation
+    round(cast(correlation as {{ type_double() }}), 9) as correlation
 from pairs

@@ -47,8 +47,8 @@ bins as (
     select
         feature_name,
         {{ bin }} as bin_number,
-        {{ 'cast(null as ' ~ dbt.type_float() ~ ')' if bin == 1 else 'q' ~ (bin - 1) }} as bin_lower,
-        {{ 'cast(null as ' ~ dbt.type_float() ~ ')' if bin == 10 else 'q' ~ bin }} as bin_upper
+        {{ 'cast(null as ' ~ type_double() ~ ')' if bin == 1 else 'q' ~ (bin - 1) }} as bin_lower,
+        {{ 'cast(null as ' ~ type_double() ~ ')' if bin == 10 else 'q' ~ bin }} as bin_upper
     from deciles
     {{ 'union all' if not loop.last }}
     {%- endfor %}

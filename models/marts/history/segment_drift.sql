@@ -116,7 +116,7 @@ bin_shares as (
         feature_name,
         greatest(previous_share, {{ floor_share }}) as previous_share,
         greatest(
-            cast(customers as {{ dbt.type_float() }})
+            cast(customers as {{ type_double() }})
             / nullif(sum(customers) over (partition by feature_name), 0),
             {{ floor_share }}) as current_share
     from current_counts
@@ -143,7 +143,7 @@ drift as (
         previous_value,
         current_value,
         current_value - previous_value as change,
-        cast(null as {{ dbt.type_float() }}) as psi,
+        cast(null as {{ type_double() }}) as psi,
         {{ share_threshold }} as threshold,
         abs(current_value - previous_value) > {{ share_threshold }} as is_drifted
     from segment_shares
@@ -155,9 +155,9 @@ drift as (
         cast(null as integer) as segment_id,
         cast(null as {{ dbt.type_string() }}) as segment_name,
         feature_name,
-        cast(null as {{ dbt.type_float() }}) as previous_value,
-        cast(null as {{ dbt.type_float() }}) as current_value,
-        cast(null as {{ dbt.type_float() }}) as change,
+        cast(null as {{ type_double() }}) as previous_value,
+        cast(null as {{ type_double() }}) as current_value,
+        cast(null as {{ type_double() }}) as change,
         psi,
         {{ psi_threshold }} as threshold,
         psi > {{ psi_threshold }} as is_drifted

@@ -57,9 +57,9 @@ select
     cast(reconciliation.rows_quarantined as bigint) as rows_quarantined,
     cast(fit.fit_run_id as integer) as fit_run_id,
     cast({{ dbt.concat(["current_run.primary_method", "' k='",
-                        dbt.safe_cast("chosen.chosen_k", dbt.type_string()),
+                        cast_or_null("chosen.chosen_k", dbt.type_string()),
                         "' fitted at run '",
-                        dbt.safe_cast("fit.fit_run_id", dbt.type_string())]) }}
+                        cast_or_null("fit.fit_run_id", dbt.type_string())]) }}
          as {{ dbt.type_string() }}) as model_version,
     cast({{ sql_string(input_source_name()) }} as {{ dbt.type_string() }}) as input_source
 from current_run

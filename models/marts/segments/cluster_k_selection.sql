@@ -94,8 +94,8 @@ unioned as (
         is_chosen,
         selection_rule,
         fit_customers,
-        cast(null as {{ dbt.type_float() }}) as bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share,
+        cast(null as {{ type_double() }}) as bic,
+        cast(null as {{ type_double() }}) as noise_share,
         selection_path,
         elbow_sharpness,
         is_elbow,
@@ -116,14 +116,14 @@ unioned as (
         is_chosen,
         'tree cut at the k chosen for kmeans' as selection_rule,
         fit_customers,
-        cast(null as {{ dbt.type_float() }}) as bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share,
+        cast(null as {{ type_double() }}) as bic,
+        cast(null as {{ type_double() }}) as noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
-        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ type_double() }}) as elbow_sharpness,
         cast(null as boolean) as is_elbow,
-        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
-        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
+        cast(null as {{ type_double() }}) as min_centre_distance,
+        cast(null as {{ type_double() }}) as checked_stability_ari,
+        cast(null as {{ type_double() }}) as checked_min_segment_jaccard
     from hierarchical
 
     {%- if method_enabled('gmm') %}
@@ -140,13 +140,13 @@ unioned as (
         selection_rule,
         fit_customers,
         bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share,
+        cast(null as {{ type_double() }}) as noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
-        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ type_double() }}) as elbow_sharpness,
         cast(null as boolean) as is_elbow,
-        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
-        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
+        cast(null as {{ type_double() }}) as min_centre_distance,
+        cast(null as {{ type_double() }}) as checked_stability_ari,
+        cast(null as {{ type_double() }}) as checked_min_segment_jaccard
     from gmm
     {%- endif %}
 
@@ -157,21 +157,21 @@ unioned as (
         'kprototypes' as method,
         k,
         cost as inertia,
-        cast(null as {{ dbt.type_float() }}) as silhouette,
-        cast(null as {{ dbt.type_float() }}) as calinski_harabasz,
-        cast(null as {{ dbt.type_float() }}) as davies_bouldin,
+        cast(null as {{ type_double() }}) as silhouette,
+        cast(null as {{ type_double() }}) as calinski_harabasz,
+        cast(null as {{ type_double() }}) as davies_bouldin,
         true as is_chosen,
         'the k chosen for kmeans; categories as categories (inertia: k-prototypes cost)'
             as selection_rule,
         fit_customers,
-        cast(null as {{ dbt.type_float() }}) as bic,
-        cast(null as {{ dbt.type_float() }}) as noise_share,
+        cast(null as {{ type_double() }}) as bic,
+        cast(null as {{ type_double() }}) as noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
-        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ type_double() }}) as elbow_sharpness,
         cast(null as boolean) as is_elbow,
-        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
-        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
+        cast(null as {{ type_double() }}) as min_centre_distance,
+        cast(null as {{ type_double() }}) as checked_stability_ari,
+        cast(null as {{ type_double() }}) as checked_min_segment_jaccard
     from kprototypes
     {%- endif %}
 
@@ -187,22 +187,22 @@ unioned as (
         davies_bouldin,
         true as is_chosen,
         {{ dbt.concat([
-            "'eps = '", dbt.safe_cast('round(eps, 4)', dbt.type_string()),
-            "' ('", "eps_rule", "'), min_samples = '", dbt.safe_cast('min_samples', dbt.type_string()),
+            "'eps = '", cast_or_null('round(eps, 4)', dbt.type_string()),
+            "' ('", "eps_rule", "'), min_samples = '", cast_or_null('min_samples', dbt.type_string()),
             "case when assignment_agreement is null then '' else " ~ dbt.concat([
                 "'; the SQL assignment agrees with exact DBSCAN on '",
-                dbt.safe_cast('round(100 * assignment_agreement, 1)', dbt.type_string()),
+                cast_or_null('round(100 * assignment_agreement, 1)', dbt.type_string()),
                 "'% of held-out fit rows'"]) ~ " end",
         ]) }} as selection_rule,
         fit_customers,
-        cast(null as {{ dbt.type_float() }}) as bic,
+        cast(null as {{ type_double() }}) as bic,
         noise_share,
         cast(null as {{ dbt.type_string() }}) as selection_path,
-        cast(null as {{ dbt.type_float() }}) as elbow_sharpness,
+        cast(null as {{ type_double() }}) as elbow_sharpness,
         cast(null as boolean) as is_elbow,
-        cast(null as {{ dbt.type_float() }}) as min_centre_distance,
-        cast(null as {{ dbt.type_float() }}) as checked_stability_ari,
-        cast(null as {{ dbt.type_float() }}) as checked_min_segment_jaccard
+        cast(null as {{ type_double() }}) as min_centre_distance,
+        cast(null as {{ type_double() }}) as checked_stability_ari,
+        cast(null as {{ type_double() }}) as checked_min_segment_jaccard
     from dbscan
     {%- endif %}
 

@@ -36,7 +36,7 @@ segment_wide as (
         segment_id
         {%- for feature in features %},
         count({{ feature }}) as n_{{ feature }},
-        avg(cast({{ feature }} as {{ dbt.type_float() }})) as mean_{{ feature }}
+        avg(cast({{ feature }} as {{ type_double() }})) as mean_{{ feature }}
         {%- endfor %}
     from customers
     group by segment_id
@@ -48,8 +48,8 @@ population_wide as (
     select
         {%- for feature in features %}
         count({{ feature }}) as n_{{ feature }},
-        avg(cast({{ feature }} as {{ dbt.type_float() }})) as mean_{{ feature }},
-        stddev_pop(cast({{ feature }} as {{ dbt.type_float() }})) as sd_{{ feature }}
+        avg(cast({{ feature }} as {{ type_double() }})) as mean_{{ feature }},
+        stddev_pop(cast({{ feature }} as {{ type_double() }})) as sd_{{ feature }}
         {{- ',' if not loop.last }}
         {%- endfor %}
     from customers

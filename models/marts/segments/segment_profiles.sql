@@ -78,7 +78,7 @@ top_drivers as (
             dbt.concat([
                 'feature_name',
                 "case when standardized_difference >= 0 then ' +' else ' ' end",
-                dbt.safe_cast('round(standardized_difference, 2)', dbt.type_string()),
+                cast_or_null('round(standardized_difference, 2)', dbt.type_string()),
                 "' sd'",
             ]),
             "', '",

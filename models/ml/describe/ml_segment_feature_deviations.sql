@@ -48,7 +48,7 @@ deviations as (
     select
         cast(null as {{ dbt.type_bigint() }}) as segment_id,
         cast(null as {{ dbt.type_string() }}) as feature_name,
-        cast(null as {{ dbt.type_float() }}) as standardized_difference
+        cast(null as {{ type_double() }}) as standardized_difference
     where 1 = 0
     {%- endfor %}
 

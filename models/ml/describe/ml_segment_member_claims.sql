@@ -158,9 +158,9 @@ claims as (
         cast(null as {{ dbt.type_string() }}) as feature_name,
         cast(null as {{ dbt.type_string() }}) as direction,
         cast(null as {{ dbt.type_string() }}) as claim,
-        cast(null as {{ dbt.type_float() }}) as member_share,
-        cast(null as {{ dbt.type_float() }}) as segment_median,
-        cast(null as {{ dbt.type_float() }}) as population_median
+        cast(null as {{ type_double() }}) as member_share,
+        cast(null as {{ type_double() }}) as segment_median,
+        cast(null as {{ type_double() }}) as population_median
     where 1 = 0
     {%- endfor %}
 

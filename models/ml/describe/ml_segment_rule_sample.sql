@@ -46,7 +46,7 @@ select
     segments.customer_id,
     segments.segment_id
     {%- for feature in features %},
-    cast(features.{{ feature }} as {{ dbt.type_float() }}) as {{ feature }}
+    cast(features.{{ feature }} as {{ type_double() }}) as {{ feature }}
     {%- endfor %}
 from segments
 inner join features on segments.customer_id = features.customer_id

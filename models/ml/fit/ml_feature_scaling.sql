@@ -59,13 +59,13 @@ numeric_values as (
     {%- for feature in numeric_features %}
     select
         '{{ feature.name }}' as feature_name,
-        cast({{ feature.name }} as {{ dbt.type_float() }}) as raw_value
+        cast({{ feature.name }} as {{ type_double() }}) as raw_value
     from {{ feature.relation }}
     {{ 'union all' if not loop.last }}
     {%- else %}
     select
         cast(null as {{ dbt.type_string() }}) as feature_name,
-        cast(null as {{ dbt.type_float() }}) as raw_value
+        cast(null as {{ type_double() }}) as raw_value
     where 1 = 0
     {%- endfor %}
 
@@ -308,13 +308,13 @@ one_hot_inputs as (
         source_feature,
         'one_hot' as encoding,
         category_level,
-        cast(null as {{ dbt.type_float() }}) as impute_value,
+        cast(null as {{ type_double() }}) as impute_value,
         0 as customers_imputed,
-        cast(null as {{ dbt.type_float() }}) as lower_cap,
-        cast(null as {{ dbt.type_float() }}) as upper_cap,
-        cast(null as {{ dbt.type_float() }}) as skewness,
+        cast(null as {{ type_double() }}) as lower_cap,
+        cast(null as {{ type_double() }}) as upper_cap,
+        cast(null as {{ type_double() }}) as skewness,
         false as is_log_transformed,
-        cast(null as {{ dbt.type_float() }}) as coefficient_of_variation,
+        cast(null as {{ type_double() }}) as coefficient_of_variation,
         0.0 as center,
         1.0 as scale
     from one_hot_levels

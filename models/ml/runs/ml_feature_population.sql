@@ -12,8 +12,8 @@
 -- No model input (ml_customer_features_scaled stops the build and says why).
 select
     cast(null as {{ dbt.type_string() }}) as feature_name,
-    cast(null as {{ dbt.type_float() }}) as population_mean,
-    cast(null as {{ dbt.type_float() }}) as population_sd
+    cast(null as {{ type_double() }}) as population_mean,
+    cast(null as {{ type_double() }}) as population_sd
 where 1 = 0
 
 {%- else %}

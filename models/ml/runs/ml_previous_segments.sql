@@ -51,7 +51,7 @@ select
     cast(null as {{ dbt.type_string() }}) as previous_segment_name,
     cast(null as integer) as previous_cluster_index,
     cast(null as {{ dbt.type_string() }}) as feature_name,
-    cast(null as {{ dbt.type_float() }}) as standardized_value
+    cast(null as {{ type_double() }}) as standardized_value
 from {{ ref('ml_previous_run') }}
 where 1 = 0
 

@@ -120,7 +120,7 @@ select
         {%- endfor %}
     end as cluster_index,
     distance_to_centroid,
-    cast(null as {{ dbt.type_float() }}) as membership_probability
+    cast(null as {{ type_double() }}) as membership_probability
 from {{ method }}_nearest
 {{ 'union all' if not loop.last or method_enabled('dbscan') or method_enabled('kprototypes') or method_enabled('gmm') }}
 {% endfor %}
@@ -141,7 +141,7 @@ select
         when nearest_reach >= {{ float_literal(1e308) }} then nearest_distance
         else nearest_reach
     end as distance_to_centroid,
-    cast(null as {{ dbt.type_float() }}) as membership_probability
+    cast(null as {{ type_double() }}) as membership_probability
 from dbscan_nearest
 {%- else %}
 -- DBSCAN found no cluster: everyone is noise, measured from the origin of the
@@ -155,7 +155,7 @@ select
         {{ '+ ' if not loop.first }}{{ integer_power(input.name, 2) }}
         {%- endfor %}
     ) as distance_to_centroid,
-    cast(null as {{ dbt.type_float() }}) as membership_probability
+    cast(null as {{ type_double() }}) as membership_probability
 from customers
 {%- endif %}
 {{ 'union all' if method_enabled('kprototypes') or method_enabled('gmm') }}
@@ -167,7 +167,7 @@ select
     method,
     cluster_index,
     distance_to_centroid,
-    cast(null as {{ dbt.type_float() }}) as membership_probability
+    cast(null as {{ type_double() }}) as membership_probability
 from {{ ref('ml_kprototypes_scores') }}
 {{ 'union all' if method_enabled('gmm') }}
 {% endif %}

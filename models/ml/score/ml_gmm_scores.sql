@@ -85,8 +85,8 @@ select
     customer_id,
     'gmm' as method,
     cast(null as integer) as cluster_index,
-    cast(null as {{ dbt.type_float() }}) as distance_to_centroid,
-    cast(null as {{ dbt.type_float() }}) as membership_probability
+    cast(null as {{ type_double() }}) as distance_to_centroid,
+    cast(null as {{ type_double() }}) as membership_probability
 from customers
 where 1 = 0
 {% endif %}

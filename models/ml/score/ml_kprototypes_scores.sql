@@ -62,7 +62,7 @@ select
     customer_id,
     'kprototypes' as method,
     cast(null as integer) as cluster_index,
-    cast(null as {{ dbt.type_float() }}) as distance_to_centroid
+    cast(null as {{ type_double() }}) as distance_to_centroid
 from customers
 where 1 = 0
 {% endif %}
