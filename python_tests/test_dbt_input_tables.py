@@ -95,3 +95,34 @@ def test_a_table_var_that_is_not_a_plain_name_never_reaches_sql(tmp_path, crm_da
     assert_fails_cleanly(build, "var input_schema", "must be a plain name")
     with duckdb.connect(str(tmp_path / "seg.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from crm.customers").fetchone()[0] == 50
+
+
+def test_models_of_the_project_as_input_give_the_segments_of_the_same_data(tmp_path):
+    """var input_customers_model names a model or seed of the project dbt runs in (a
+    host project, when this one is a package; here the demo seeds themselves): the
+    segments of the demo, read through ref()."""
+    demo = run_dbt_build(tmp_path / "demo", {})
+    models = run_dbt_build(tmp_path / "models", {"input_customers_model": "demo_customers",
+                                                 "input_orders_model": "demo_orders"})
+    _same_marts(models, demo)
+    assert models.query("select input_source from segmentation_runs").input_source.tolist() == [
+        "model demo_customers"]
+
+
+def test_an_input_model_that_does_not_exist_is_named(tmp_path, crm_database):
+    build = _refused(tmp_path, crm_database, {"input_customers_model": "crm_customers"})
+    assert_fails_cleanly(build, "var input_customers_model = 'crm_customers', but project "
+                         "customer_segmentation has no model, seed or snapshot of that name")
+
+
+def test_an_orders_model_needs_a_customers_model(tmp_path, crm_database):
+    build = _refused(tmp_path, crm_database, {"input_orders_model": "demo_orders"})
+    assert_fails_cleanly(build, "var input_orders_model is set but var input_customers_model "
+                         "is not")
+
+
+def test_two_inputs_at_once_are_refused(tmp_path, crm_database):
+    build = _refused(tmp_path, crm_database, {"input_schema": "crm",
+                                               "input_customers_model": "demo_customers"})
+    assert_fails_cleanly(build, "var input_schema (tables) and var input_customers_model "
+                         "(models) are both set")

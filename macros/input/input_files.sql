@@ -41,6 +41,8 @@
         {{ return('files') }}
     {%- elif var('input_schema') -%}
         {{ return('tables') }}
+    {%- elif var('input_customers_model') -%}
+        {{ return('models') }}
     {%- endif -%}
     {{ return('demo') }}
 {% endmacro %}
@@ -54,8 +56,42 @@
         {{ return(input_file(entity)) }}
     {%- elif kind == 'tables' -%}
         {{ return(input_table(entity)) }}
+    {%- elif kind == 'models' -%}
+        {{ return(input_model(entity)) }}
     {%- endif -%}
     {{ return(none) }}
+{% endmacro %}
+
+
+{% macro input_model(entity) %}
+    {#-
+        The model (or seed) of the host project that holds `entity` when var
+        input_customers_model is set: {'path': 'model <name>', 'format': 'table',
+        'relation': its ref(), 'built': whether it exists in the warehouse yet},
+        or none when its var is null (orders: customers only). On the first build
+        the host's model is built in the same run, after the checks that run
+        before any model: its columns are then checked when staging runs.
+    -#}
+    {%- set name = var('input_' ~ entity ~ '_model') -%}
+    {%- if not name or not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {#- Found in the graph, not by ref(): the checks before any model runs are
+        hooks, which have no dependencies to record a ref in. -#}
+    {%- set nodes = graph.nodes.values() | selectattr('name', 'equalto', checked_var('input_' ~ entity ~ '_model'))
+                    | selectattr('package_name', 'equalto', project_name)
+                    | selectattr('resource_type', 'in', ['model', 'seed', 'snapshot']) | list -%}
+    {%- if not nodes -%}
+        {{ exceptions.raise_compiler_error(
+            "var input_" ~ entity ~ "_model = '" ~ name ~ "', but project " ~ project_name
+            ~ " has no model, seed or snapshot of that name.") }}
+    {%- endif -%}
+    {%- set relation = api.Relation.create(database=nodes[0].database, schema=nodes[0].schema,
+                                           identifier=nodes[0].alias or nodes[0].name) -%}
+    {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema,
+                                         identifier=relation.identifier) -%}
+    {{ return({'path': 'model ' ~ checked_var('input_' ~ entity ~ '_model'), 'format': 'table',
+               'relation': relation, 'built': found is not none}) }}
 {% endmacro %}
 
 
@@ -123,6 +159,17 @@
     -#}
     {%- if input_kind() == 'demo' -%}
         {{ return(ref('demo_' ~ entity)) }}
+    {%- endif -%}
+    {%- if input_kind() == 'models' -%}
+        {#- At parse time ref() records the lineage and the build order; when it
+            runs, the relation comes from the graph, so a model that reads the
+            other input's columns (the feature checks) needs no ref of its own. -#}
+        {%- set name = var('input_' ~ entity ~ '_model') -%}
+        {%- if not execute -%}
+            {{ return(ref(project_name, name) if name else none) }}
+        {%- endif -%}
+        {%- set model = input_model(entity) -%}
+        {{ return(model.relation if model else none) }}
     {%- endif -%}
     {%- if input_kind() == 'tables' -%}
         {#- At parse time the source() call records the lineage. -#}
@@ -227,7 +274,7 @@
         {{ return("select * exclude (file_row_number), file_row_number + 1 as source_row_number"
             ~ " from read_parquet(" ~ sql_string(glob_pattern(file.path)) ~ ", file_row_number = true)") }}
     {%- endif -%}
-    {%- if input_kind() == 'tables' and execute -%}
+    {%- if input_kind() in ('tables', 'models') and execute -%}
         {#- A table has no row order of its own: number its rows by all their
             values, the same numbers on every engine and every run. -#}
         {%- set columns = [] -%}
@@ -248,6 +295,8 @@
     {%- elif input_kind() == 'tables' -%}
         {%- set table = input_table(entity) if execute else none -%}
         {{ return(table.path if table else 'table ' ~ var('input_' ~ entity ~ '_table')) }}
+    {%- elif input_kind() == 'models' -%}
+        {{ return('model ' ~ var('input_' ~ entity ~ '_model')) }}
     {%- endif -%}
     {%- set file = input_file(entity) -%}
     {{ return(file.path if file else var('input_dir') ~ '/' ~ entity ~ '.csv|parquet') }}

@@ -9,7 +9,7 @@
     -#}
     {%- set needed = ['int_customer_order_metrics', 'int_input_row_counts'] -%}
     {%- for name in needed -%}
-        {%- set unique_id = 'model.' ~ project_name ~ '.' ~ name -%}
+        {%- set unique_id = 'model.customer_segmentation.' ~ name -%}
         {%- if unique_id not in selected_resources -%}
             {{ return(false) }}
         {%- endif -%}
@@ -109,7 +109,7 @@
         explain the failure.
     -#}
     {%- for name in ['int_customer_order_metrics', 'int_input_row_counts'] -%}
-        {%- if 'model.' ~ project_name ~ '.' ~ name not in selected_resources -%}
+        {%- if 'model.customer_segmentation.' ~ name not in selected_resources -%}
             {{ return('') }}
         {%- endif -%}
     {%- endfor -%}

@@ -21,7 +21,7 @@
     {%- endif -%}
     {%- set export_dir = checked_var('export_dir') -%}
     {%- if export_dir in (none, '')
-          or 'model.' ~ project_name ~ '.bi_publications' not in selected_resources -%}
+          or 'model.customer_segmentation.bi_publications' not in selected_resources -%}
         {{ return('') }}
     {%- endif -%}
     {%- set project_dir = invocation_args_dict.get('project_dir') or '' -%}

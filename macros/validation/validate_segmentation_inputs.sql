@@ -12,22 +12,37 @@
         {{ return('') }}
     {%- endif -%}
     {{ validate_vars() }}
-    {%- if var('input_dir') and var('input_schema') -%}
+    {%- set given = [] -%}
+    {%- for name, what in [('input_dir', 'files'), ('input_schema', 'tables'),
+                           ('input_customers_model', 'models')] if var(name) -%}
+        {%- do given.append('var ' ~ name ~ ' (' ~ what ~ ')') -%}
+    {%- endfor -%}
+    {%- if given | length > 1 -%}
         {{ exceptions.raise_compiler_error(
-            "var input_dir (files) and var input_schema (tables) are both set: the build reads one "
-            ~ "input. Leave out input_dir to read the tables in " ~ var('input_schema')
-            ~ ", or input_schema to read the files in " ~ var('input_dir') ~ ".") }}
+            given | join(' and ') ~ " are both set: the build reads one input. Leave out all but "
+            ~ "the one that names your customers.") }}
     {%- endif -%}
+    {%- if var('input_orders_model') and not var('input_customers_model') -%}
+        {{ exceptions.raise_compiler_error(
+            "var input_orders_model is set but var input_customers_model is not: name the model "
+            ~ "that holds the customers too.") }}
+    {%- endif -%}
+    {%- set models_unbuilt = input_kind() == 'models' and not input_model('customers').built -%}
     {%- if input_kind() == 'files' -%}
         {{ validate_input_files() }}
     {%- elif input_kind() == 'tables' -%}
         {{ validate_input_tables() }}
+    {%- elif input_kind() == 'models' -%}
+        {{ validate_input_models() }}
     {%- else -%}
         {%- do log("Reading the demo company shipped as seeds (demo_customers, demo_orders): "
                    ~ "var input_dir is not set. Your own data: --vars '{input_dir: <folder>}'",
                    info=true) -%}
     {%- endif -%}
-    {%- do selected_features() -%}
+    {%- if not models_unbuilt -%}
+        {#- Else the features are checked when the models that use them compile. -#}
+        {%- do selected_features() -%}
+    {%- endif -%}
     {{ check_history_continues() }}
     {{ log_build_destination() }}
     {{ return('') }}
@@ -41,6 +56,8 @@
     {%- elif input_kind() == 'tables' -%}
         {{ return('table ' ~ ((var('input_database') ~ '.') if var('input_database') else '')
                   ~ var('input_schema') ~ '.' ~ var('input_customers_table')) }}
+    {%- elif input_kind() == 'models' -%}
+        {{ return('model ' ~ var('input_customers_model')) }}
     {%- endif -%}
     {{ return('demo seeds') }}
 {% endmacro %}
@@ -93,7 +110,10 @@
     {%- if checked_var('continue_history') or latest_source == input_source_name() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if input_kind() != 'demo' -%}
+    {%- if input_kind() == 'models' and not input_model('customers').built -%}
+        {%- set relation = none -%}
+        {%- set id_column = none -%}
+    {%- elif input_kind() != 'demo' -%}
         {%- set relation = input_relation('customers') -%}
         {%- set id_column = input_column_mapping('customers').get('customer_id') -%}
     {%- else -%}
@@ -211,6 +231,51 @@
         {%- endif -%}
     {%- endfor -%}
     {{ validate_customer_count() }}
+{% endmacro %}
+
+
+{% macro validate_input_models() %}
+    {#- The models twin of validate_input_tables. A model the host project
+        builds in this same run does not exist yet: it is named in the log and
+        checked by validate_model_input when staging runs, right after it. -#}
+    {{ validate_column_map_sections() }}
+    {%- for entity, spec in input_entities().items() -%}
+        {%- set model = input_model(entity) -%}
+        {%- if model is none -%}
+            {%- do log("No " ~ entity ~ " model (var input_" ~ entity ~ "_model is null): reading "
+                       ~ "customers only", info=true) -%}
+        {%- elif not model.built -%}
+            {%- do log("Reading " ~ entity ~ " from " ~ model.path ~ ", which this build makes first: "
+                       ~ "its columns are checked when stg_input__" ~ entity ~ " runs", info=true) -%}
+        {%- else -%}
+            {%- set rows = run_query("select count(*) from " ~ model.relation).columns[0].values()[0] -%}
+            {%- do log("Reading " ~ entity ~ " from " ~ model.path ~ " (" ~ count_text(rows)
+                       ~ " rows as last built; this build refreshes it first)", info=true) -%}
+            {{ validate_input_columns(entity, model, spec) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if input_model('customers').built -%}
+        {{ validate_customer_count() }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro validate_model_input(entity) %}
+    {#- Called by the staging models: with models of the host project as input
+        (var input_customers_model), the checks validate_input_files makes for a
+        file before any model runs, made once the model exists. -#}
+    {%- if not execute or input_kind() != 'models' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set model = input_model(entity) -%}
+    {%- if model is not none -%}
+        {{ validate_input_columns(entity, model, input_entities()[entity]) }}
+        {%- if entity == 'customers' -%}
+            {{ validate_customer_count() }}
+            {%- do selected_features() -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return('') }}
 {% endmacro %}
 
 

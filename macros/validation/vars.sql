@@ -16,6 +16,8 @@
         'input_database': {'kind': 'identifier', 'nullable': true},
         'input_customers_table': {'kind': 'identifier'},
         'input_orders_table': {'kind': 'identifier'},
+        'input_customers_model': {'kind': 'identifier', 'nullable': true},
+        'input_orders_model': {'kind': 'identifier', 'nullable': true},
         'column_map': {'kind': 'column_map'},
         'features': {'kind': 'text_list', 'nullable': true, 'split_commas': true},
         'as_of_date': {'kind': 'date', 'nullable': true},

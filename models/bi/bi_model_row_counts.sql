@@ -107,7 +107,7 @@
 {%- if execute %}
     {%- set unlisted = [] %}
     {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.package_name == project_name %}
+        if node.resource_type == 'model' and node.package_name == 'customer_segmentation' %}
         {%- do materialized.update({node.name: node.config.materialized}) %}
         {%- if node.name not in models and not node.original_file_path.startswith('models/bi/') %}
             {%- do unlisted.append(node.original_file_path) %}

@@ -48,7 +48,7 @@
     {%- set public = [] %}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model'
-        and node.package_name == project_name
+        and node.package_name == 'customer_segmentation'
         and node.config.enabled
         and node.access == 'public' %}
         {%- do public.append(node.name) %}

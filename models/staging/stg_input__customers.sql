@@ -5,6 +5,7 @@
     every later message can point at the row.
 -#}
 {%- set relation = input_relation('customers') %}
+{{- validate_model_input('customers') }}
 
 with
 

@@ -4,6 +4,7 @@
     input: this model is then empty, with the same columns.
 -#}
 {%- set relation = input_relation('orders') %}
+{{- validate_model_input('orders') }}
 {%- set canonical = input_entities()['orders'].required + input_entities()['orders'].optional %}
 
 with
