@@ -49,6 +49,7 @@ EXAMPLE_OUTPUTS = [
     "history_quarterly.duckdb", "exports_history_quarterly",
     "scheduled.duckdb", "exports_scheduled", "segment-quality.md", "/tmp/shop",
     "warehouse.duckdb", "exports_warehouse",
+    "integration_tests/host.duckdb", "integration_tests/host_exports",
 ]
 # What examples may add to the demo's export folder (docs/bi-guide.md: a .hyper by hand).
 DEMO_EXPORT_ADDITIONS = {"segmentation.hyper"}
@@ -281,6 +282,9 @@ RULES = [
     Rule("README.md", "warehouse.duckdb dbt build", setup=warehouse_tables,
          check=built("warehouse.duckdb", "exports_warehouse",
                      input_source="table crm.customer_master")),
+    Rule("README.md", "cd integration_tests && DBT_PROFILES_DIR=. dbt deps",
+         check=built("integration_tests/host.duckdb", "integration_tests/host_exports",
+                     input_source="model host_customers")),
     Rule("README.md", "mall.duckdb dbt build",
          check=built("mall.duckdb", "exports_mall", input_source="/data/mall",
                      features={"annual_income", "spending_score"})),
