@@ -22,6 +22,7 @@ from segmentation.kmeans import kmeans_models
 from segmentation.kprototypes import kprototypes
 from segmentation.lineage import match_segments_table
 from segmentation.projection import pca_loadings
+from segmentation.relations import to_arrow, to_pandas
 from segmentation.rules import segment_rules
 from segmentation.stability import cluster_stability
 
@@ -42,4 +43,6 @@ __all__ = [
     "pca_loadings",
     "required_int",
     "segment_rules",
+    "to_arrow",
+    "to_pandas",
 ]

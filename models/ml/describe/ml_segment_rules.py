@@ -1,10 +1,10 @@
 """One short readable rule per segment, from a surrogate decision tree."""
 
-from segmentation.fit import required_int, segment_rules
+from segmentation.fit import required_int, segment_rules, to_arrow
 
 
 def model(dbt, session):
-    sample = dbt.ref("ml_segment_rule_sample").order("customer_id").to_arrow_table()
+    sample = to_arrow(dbt.ref("ml_segment_rule_sample"), ["customer_id"])
     return segment_rules(
         sample,
         max_depth=required_int(dbt.config.get("rule_max_depth"), "rule_max_depth"),

@@ -1,11 +1,11 @@
 """Bootstrap stability of each method's clusters at the chosen k."""
 
-from segmentation.fit import cluster_stability, required_int
+from segmentation.fit import cluster_stability, required_int, to_arrow, to_pandas
 
 
 def model(dbt, session):
-    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
-    centroids = dbt.ref("ml_cluster_centroids").order("method, cluster_index").df()
+    sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
+    centroids = to_pandas(dbt.ref("ml_cluster_centroids"), ["method", "cluster_index"])
     return cluster_stability(
         sample,
         centroids,

@@ -1,7 +1,7 @@
 """DBSCAN on a sample of the fit rows, described by representatives of each
 cluster's core customers, which ml_customer_cluster_scores scores everyone against."""
 
-from segmentation.fit import dbscan_model, optional_float, optional_int, required_int
+from segmentation.fit import dbscan_model, optional_float, optional_int, required_int, to_arrow
 
 
 def model(dbt, session):
@@ -9,7 +9,7 @@ def model(dbt, session):
     # the mixture wait for. dbt starts models of the same depth in name order,
     # and ml_dbscan_models would otherwise take a thread before ml_kmeans_models.
     dbt.ref("ml_kmeans_models")
-    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
+    sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
     return dbscan_model(
         sample,
         eps=optional_float(dbt.config.get("dbscan_eps")),

@@ -5,12 +5,12 @@ the mixture refines the KMeans segments; it also means this fit runs after
 KMeans, which the segment marts wait for, rather than competing with it.
 """
 
-from segmentation.fit import gmm_models, optional_int, required_int
+from segmentation.fit import gmm_models, optional_int, required_int, to_arrow, to_pandas
 
 
 def model(dbt, session):
-    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
-    kmeans = dbt.ref("ml_kmeans_models").order("k, cluster_index").df()
+    sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
+    kmeans = to_pandas(dbt.ref("ml_kmeans_models"), ["k", "cluster_index"])
     return gmm_models(
         sample,
         k_min=required_int(dbt.config.get("k_min"), "k_min"),

@@ -1,11 +1,11 @@
 """Quality of the Ward tree cut at each candidate k, for cluster_k_selection."""
 
-from segmentation.fit import hierarchical_k_diagnostics, required_int
+from segmentation.fit import hierarchical_k_diagnostics, required_int, to_arrow, to_pandas
 
 
 def model(dbt, session):
-    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
-    tree = dbt.ref("ml_hierarchical_tree").order("node_id").df()
+    sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
+    tree = to_pandas(dbt.ref("ml_hierarchical_tree"), ["node_id"])
     return hierarchical_k_diagnostics(
         sample,
         tree,

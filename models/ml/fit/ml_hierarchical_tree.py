@@ -1,10 +1,10 @@
 """Ward tree over weighted micro-clusters of the fit sample (uncut: ml_hierarchical_cut cuts it)."""
 
-from segmentation.fit import hierarchical_tree, required_int
+from segmentation.fit import hierarchical_tree, required_int, to_arrow
 
 
 def model(dbt, session):
-    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
+    sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
     return hierarchical_tree(
         sample,
         n_microclusters=required_int(dbt.config.get("n_microclusters"), "n_microclusters"),

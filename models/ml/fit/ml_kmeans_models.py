@@ -1,10 +1,10 @@
 """KMeans fitted for every candidate k on the fit sample, with the chosen k marked."""
 
-from segmentation.fit import kmeans_models, optional_int, required_int
+from segmentation.fit import kmeans_models, optional_int, required_int, to_arrow
 
 
 def model(dbt, session):
-    sample = dbt.ref("ml_fit_sample").order("customer_id").to_arrow_table()
+    sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
     return kmeans_models(
         sample,
         k_min=required_int(dbt.config.get("k_min"), "k_min"),

@@ -2,11 +2,11 @@
 
 import pandas as pd
 
-from segmentation.fit import kprototypes, required_int
+from segmentation.fit import kprototypes, required_int, to_pandas
 
 
 def model(dbt, session):
-    sample = dbt.ref("ml_mixed_sample").order("customer_id").df()
+    sample = to_pandas(dbt.ref("ml_mixed_sample"), ["customer_id"])
     categorical = [c for c in sample.columns
                    if c != "customer_id" and not pd.api.types.is_numeric_dtype(sample[c])]
     if sample.empty or not categorical:
@@ -18,7 +18,8 @@ def model(dbt, session):
             "cost": pd.Series(dtype="float64"),
             "fit_customers": pd.Series(dtype="int64"),
         })
-    chosen = dbt.ref("ml_kmeans_k_selection").filter("is_chosen").select("k").fetchall()[0][0]
+    selection = to_pandas(dbt.ref("ml_kmeans_k_selection"))
+    chosen = selection.loc[selection["is_chosen"], "k"].iloc[0]
     return kprototypes(
         sample,
         categorical,

@@ -1,14 +1,14 @@
 """This run's segments matched to the previous run's: stable ids, splits, merges."""
 
-from segmentation.fit import match_segments_table, optional_float
+from segmentation.fit import match_segments_table, optional_float, to_pandas
 
 
 def model(dbt, session):
-    current = dbt.ref("ml_run_segment_centroids").order("cluster_id, feature_name").df()
-    previous = dbt.ref("ml_previous_segments").order("previous_segment_id, feature_name").df()
-    overlap = dbt.ref("ml_segment_overlap").order("previous_segment_id, cluster_id").df()
-    previous_run = dbt.ref("ml_previous_run").df()
-    fitted = dbt.ref("ml_fitted_segments").order("previous_segment_id").df()
+    current = to_pandas(dbt.ref("ml_run_segment_centroids"), ["cluster_id", "feature_name"])
+    previous = to_pandas(dbt.ref("ml_previous_segments"), ["previous_segment_id", "feature_name"])
+    overlap = to_pandas(dbt.ref("ml_segment_overlap"), ["previous_segment_id", "cluster_id"])
+    previous_run = to_pandas(dbt.ref("ml_previous_run"))
+    fitted = to_pandas(dbt.ref("ml_fitted_segments"), ["previous_segment_id"])
     max_issued = previous_run["max_issued_segment_id"]
     mode = dbt.config.get("mode")
     return match_segments_table(
