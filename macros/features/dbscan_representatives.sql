@@ -11,7 +11,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set columns = ['representative_index', 'cluster_index', 'radius', 'eps'] -%}
-    {%- for input in inputs -%}{%- do columns.append('"' ~ input.name ~ '"') -%}{%- endfor -%}
+    {%- for input in inputs -%}{%- do columns.append(quoted_name(input.name)) -%}{%- endfor -%}
     {%- set result = run_query('select ' ~ columns | join(', ') ~ ' from ' ~ models_relation
                                ~ ' order by representative_index') -%}
     {%- set fit = {'eps': result.rows[0][3], 'representatives': []} -%}

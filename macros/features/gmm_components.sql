@@ -12,7 +12,7 @@
     {%- endif -%}
     {%- set d = inputs | length -%}
     {%- set columns = ['component_index', 'weight', 'log_det'] -%}
-    {%- for input in inputs -%}{%- do columns.append('"' ~ input.name ~ '"') -%}{%- endfor -%}
+    {%- for input in inputs -%}{%- do columns.append(quoted_name(input.name)) -%}{%- endfor -%}
     {%- for i in range(d) -%}{%- for j in range(i, d) -%}
         {%- do columns.append('prec_chol_' ~ i ~ '_' ~ j) -%}
     {%- endfor -%}{%- endfor -%}

@@ -12,7 +12,7 @@
         {{ return([]) }}
     {%- endif -%}
     {%- set columns = ['method', 'cluster_index'] -%}
-    {%- for input in inputs -%}{%- do columns.append('"' ~ input.name ~ '"') -%}{%- endfor -%}
+    {%- for input in inputs -%}{%- do columns.append(quoted_name(input.name)) -%}{%- endfor -%}
     {%- set result = run_query('select ' ~ columns | join(', ') ~ ' from ' ~ centroids_relation
                                ~ ' order by method, cluster_index') -%}
     {%- set centroids = [] -%}
