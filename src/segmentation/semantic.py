@@ -51,7 +51,8 @@ def _executable(name: str) -> str:
     beside = Path(sys.executable).parent / name
     found = str(beside) if beside.exists() else shutil.which(name)
     if found is None:
-        raise FileNotFoundError(f"'{name}' is not installed: pip install -e . installs it")
+        raise FileNotFoundError(
+            f"'{name}' is not installed: pip install -e \".[dbt]\" installs it")
     return found
 
 
