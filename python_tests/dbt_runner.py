@@ -88,7 +88,8 @@ class DbtBuild:
 def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
                   info: dict | None = None, db_path: Path | None = None,
                   project_dir: Path = PROJECT_DIR, selector: str | None = "auto",
-                  select: str | None = None, env: dict | None = None) -> DbtBuild:
+                  select: str | None = None, env: dict | None = None,
+                  extra_args: tuple[str, ...] = ()) -> DbtBuild:
     """`dbt build` from the project dir into ``work_dir``/seg.duckdb (or ``db_path``).
 
     Target and log paths live in ``work_dir`` too, so concurrent builds never
@@ -125,6 +126,7 @@ def run_dbt_build(work_dir: Path, dbt_vars: dict | None, *, name: str = "build",
         args += ["--selector", selector]
     if select:
         args += ["--select", select]
+    args += list(extra_args)
     started = time.monotonic()
     try:
         completed = subprocess.run(
