@@ -49,7 +49,7 @@ EXAMPLE_OUTPUTS = [
     "history_quarterly.duckdb", "exports_history_quarterly",
     "scheduled.duckdb", "exports_scheduled", "segment-quality.md", "/tmp/shop",
     "warehouse.duckdb", "exports_warehouse",
-    "integration_tests/host.duckdb", "integration_tests/host_exports",
+    "integration_tests/host.duckdb", "integration_tests/host_exports", "/tmp/spark-warehouse",
 ]
 # What examples may add to the demo's export folder (docs/bi-guide.md: a .hyper by hand).
 DEMO_EXPORT_ADDITIONS = {"segmentation.hyper"}
@@ -260,6 +260,23 @@ def warehouse_tables(ctx: Context) -> None:
             con.unregister("incoming")
 
 
+def spark_warehouse_tables(ctx: Context) -> None:
+    """The shop of /path/to/folder as tables crm.customers and crm.orders of the Spark
+    warehouse the example names (python_tests/spark_tables.py loads them)."""
+    shutil.rmtree("/tmp/spark-warehouse", ignore_errors=True)
+    subprocess.run([sys.executable, str(PROJECT_DIR / "python_tests" / "spark_tables.py"), "load",
+                    "/tmp/spark-warehouse", ctx.substitutions["/path/to/folder"]],
+                   check=True, capture_output=True)
+
+
+def intermediate_on_spark(example: Example, result: Result, ctx: Context) -> None:
+    expect(result.returncode == 0, "the Spark build failed")
+    expect("ERROR=0" in result.stdout and "Done. PASS=" in result.stdout,
+           "dbt did not end with ERROR=0")
+    expect("Reading customers from table crm.customers" in result.stdout,
+           "the build did not read crm.customers")
+
+
 def schedule(example: Example, result: Result, ctx: Context) -> None:
     built("scheduled.duckdb", "exports_scheduled", runs=1, modes=["score"],
           input_source="/path/to/folder")(example, result, ctx)
@@ -285,6 +302,8 @@ RULES = [
     Rule("README.md", "cd integration_tests && DBT_PROFILES_DIR=. dbt deps",
          check=built("integration_tests/host.duckdb", "integration_tests/host_exports",
                      input_source="model host_customers")),
+    Rule("README.md", "dbt build --target spark", setup=spark_warehouse_tables,
+         check=intermediate_on_spark),
     Rule("README.md", "mall.duckdb dbt build",
          check=built("mall.duckdb", "exports_mall", input_source="/data/mall",
                      features={"annual_income", "spending_score"})),
