@@ -110,9 +110,11 @@ def test_models_of_the_project_as_input_give_the_segments_of_the_same_data(tmp_p
 
 
 def test_an_input_model_that_does_not_exist_is_named(tmp_path, crm_database):
+    """The staging models ref() the named model, so dbt itself stops while parsing,
+    naming the model that was not found."""
     build = _refused(tmp_path, crm_database, {"input_customers_model": "crm_customers"})
-    assert_fails_cleanly(build, "var input_customers_model = 'crm_customers', but project "
-                         "customer_segmentation has no model, seed or snapshot of that name")
+    assert_fails_cleanly(build, "stg_input__customers", "depends on a node named 'crm_customers'",
+                         "which was not found")
 
 
 def test_an_orders_model_needs_a_customers_model(tmp_path, crm_database):
