@@ -108,11 +108,17 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set path = ((var('input_database') ~ '.') if var('input_database') else '')
-                   ~ checked_var('input_schema') ~ '.' ~ checked_var('input_' ~ entity ~ '_table') -%}
     {%- set found = adapter.get_relation(database=declared.database, schema=declared.schema,
                                          identifier=declared.identifier) -%}
-    {{ return({'path': path, 'format': 'table', 'relation': declared} if found is not none else none) }}
+    {{ return({'path': input_table_name(entity), 'format': 'table', 'relation': declared}
+              if found is not none else none) }}
+{% endmacro %}
+
+
+{% macro input_table_name(entity) %}
+    {#- How messages name the table of `entity`: [<input_database>.]<input_schema>.<table>. -#}
+    {{ return(((checked_var('input_database') ~ '.') if checked_var('input_database') else '')
+              ~ checked_var('input_schema') ~ '.' ~ checked_var('input_' ~ entity ~ '_table')) }}
 {% endmacro %}
 
 

@@ -212,8 +212,7 @@
     {{ validate_column_map_sections() }}
     {%- for entity, spec in input_entities().items() -%}
         {%- set table = input_table(entity) -%}
-        {%- set named = ((var('input_database') ~ '.') if var('input_database') else '')
-                        ~ checked_var('input_schema') ~ '.' ~ checked_var('input_' ~ entity ~ '_table') -%}
+        {%- set named = input_table_name(entity) -%}
         {%- if table is none and spec.file_required -%}
             {{ exceptions.raise_compiler_error(
                 "No table or view " ~ named ~ " for the " ~ entity ~ " (vars input_schema, input_"
@@ -224,10 +223,7 @@
             {%- do log("No table " ~ named ~ " (var input_" ~ entity ~ "_table): reading customers only",
                        info=true) -%}
         {%- else -%}
-            {%- set rows = run_query("select count(*) from " ~ table.relation).columns[0].values()[0] -%}
-            {%- do log("Reading " ~ entity ~ " from table " ~ table.path ~ " (" ~ count_text(rows)
-                       ~ " rows)", info=true) -%}
-            {{ validate_input_columns(entity, table, spec) }}
+            {{ log_and_check_input(entity, table, spec, 'table ' ~ table.path, '') }}
         {%- endif -%}
     {%- endfor -%}
     {{ validate_customer_count() }}
@@ -248,10 +244,8 @@
             {%- do log("Reading " ~ entity ~ " from " ~ model.path ~ ", which this build makes first: "
                        ~ "its columns are checked when stg_input__" ~ entity ~ " runs", info=true) -%}
         {%- else -%}
-            {%- set rows = run_query("select count(*) from " ~ model.relation).columns[0].values()[0] -%}
-            {%- do log("Reading " ~ entity ~ " from " ~ model.path ~ " (" ~ count_text(rows)
-                       ~ " rows as last built; this build refreshes it first)", info=true) -%}
-            {{ validate_input_columns(entity, model, spec) }}
+            {{ log_and_check_input(entity, model, spec, model.path,
+                                   ' as last built; this build refreshes it first') }}
         {%- endif -%}
     {%- endfor -%}
     {%- if input_model('customers').built -%}
@@ -276,6 +270,16 @@
         {%- endif -%}
     {%- endif -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{% macro log_and_check_input(entity, input, spec, label, note) %}
+    {#- A table or model input that exists: named in the log with its row
+        count before any model runs, then its columns checked as a file's. -#}
+    {%- set rows = run_query("select count(*) from " ~ input.relation).columns[0].values()[0] -%}
+    {%- do log("Reading " ~ entity ~ " from " ~ label ~ " (" ~ count_text(rows) ~ " rows" ~ note ~ ")",
+               info=true) -%}
+    {{ validate_input_columns(entity, input, spec) }}
 {% endmacro %}
 
 
