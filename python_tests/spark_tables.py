@@ -1,8 +1,9 @@
-"""Helpers of test_spark_sql_layer.py, run as a script in a process of its own: a
+"""Helpers of test_spark_build.py, run as a script in a process of its own: a
 SparkSession's warehouse and metastore are fixed for the life of its JVM.
 
     python spark_tables.py load <warehouse> <csv folder>      # crm.customers, crm.orders
-    python spark_tables.py dump <warehouse> <out folder> <table>...   # Parquet copies
+    python spark_tables.py dump <warehouse> <out folder> [<table>...]   # Parquet copies
+                                                    # (none named: every table and view)
 """
 
 from __future__ import annotations
@@ -33,9 +34,13 @@ def main(argv: list[str]) -> None:
             frame = spark.read.option("header", True).csv(str(Path(folder) / f"{name}.csv"))
             frame.write.mode("overwrite").saveAsTable(f"crm.{name}")
     else:
+        tables = tables or [table.name for table in spark.catalog.listTables("segmentation")
+                            if not table.isTemporary]
         for table in tables:
-            frame = spark.table(f"segmentation.{table}").toPandas()
-            frame.to_parquet(Path(folder) / f"{table}.parquet")
+            # Spark's own writer, so every column keeps its Spark type (through
+            # pandas an all-null column would lose it).
+            spark.table(f"segmentation.{table}").coalesce(1).write.parquet(
+                str(Path(folder) / f"{table}.parquet"))
     spark.stop()
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from segmentation.relations import to_arrow, to_pandas
+from segmentation.relations import model_result, to_arrow, to_pandas
 
 ROWS = [("C3", 3.5, "b"), ("C1", 1.25, "a"), ("C2", None, "a")]
 ORDERED_IDS = ["C1", "C2", "C3"]
@@ -101,6 +101,42 @@ def test_a_fit_runs_on_a_spark_dataframe_as_on_duckdb(spark):
         to_arrow(spark.createDataFrame(frame.sample(frac=1, random_state=1)), ["customer_id"]),
         **kwargs)
     pd.testing.assert_frame_equal(from_spark, from_duckdb)
+
+
+def test_a_model_result_is_left_as_it_is_for_duckdb():
+    frame = pd.DataFrame({"a": [1, 2]})
+    con = duckdb.connect()
+    assert model_result(frame, con) is frame
+    table = pa.table({"a": [1]})
+    assert model_result(table, con) is table
+
+
+def test_a_model_result_keeps_its_types_on_spark(spark):
+    """pandas' nullable dtypes and all-null typed columns (a first run's
+    previous_segment_name) become the Spark types their Arrow types name;
+    dbt-spark's own conversion made one of them a struct."""
+    frame = pd.DataFrame({
+        "cluster_id": pd.array([1, 2], dtype="int32"),
+        "previous_segment_id": pd.array([None, 4], dtype="Int32"),
+        "previous_segment_name": pd.array([None, None], dtype="string"),
+        "match_distance": pd.array([None, 0.5], dtype="Float64"),
+        "status": ["first_run", "new"],
+        "share": [0.25, float("nan")],
+        "is_chosen": [True, False],
+    })
+    result = model_result(frame, spark)
+    assert [(f.name, f.dataType.simpleString()) for f in result.schema.fields] == [
+        ("cluster_id", "int"), ("previous_segment_id", "int"),
+        ("previous_segment_name", "string"), ("match_distance", "double"),
+        ("status", "string"), ("share", "double"), ("is_chosen", "boolean")]
+    rows = [row.asDict() for row in result.orderBy("cluster_id").collect()]
+    assert rows[0]["previous_segment_id"] is None and rows[1]["previous_segment_id"] == 4
+    assert rows[0]["previous_segment_name"] is None and rows[1]["match_distance"] == 0.5
+    assert rows[1]["status"] == "new" and rows[0]["share"] == 0.25
+    assert spark.conf.get("spark.sql.execution.arrow.pyspark.enabled") == "false"
+
+    with pytest.raises(TypeError, match="column\\(s\\) nothing of the model's result are all null"):
+        model_result(pd.DataFrame({"nothing": [None, None]}), spark)
 
 
 def pc_standardize(column: pa.ChunkedArray) -> list[float]:

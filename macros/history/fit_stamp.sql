@@ -26,15 +26,50 @@
 {%- endmacro %}
 
 
-{% macro stored_fit_stamps() %}
-    {#- {table name: its comment, '' when none} of the tables in the target schema. -#}
+{% macro stored_fit_stamps(names) %}
+    {#- {table name: its comment, '' when none} of those of the tables `names`
+        that exist in the target schema. -#}
+    {{ return(adapter.dispatch('stored_fit_stamps', 'customer_segmentation')(names)) }}
+{%- endmacro %}
+
+{% macro default__stored_fit_stamps(names) %}
+    {%- set query -%}
+        select table_name, coalesce(comment, '')
+        from information_schema.tables
+        where lower(table_schema) = lower({{ sql_string(target.schema) }})
+    {%- endset -%}
+    {{ return(_stamps_of(run_query(query).rows, names)) }}
+{%- endmacro %}
+
+{% macro duckdb__stored_fit_stamps(names) %}
     {%- set query -%}
         select table_name, coalesce(comment, '')
         from duckdb_tables()
-        where database_name = current_database() and schema_name = '{{ target.schema }}'
+        where database_name = current_database() and schema_name = {{ sql_string(target.schema) }}
     {%- endset -%}
+    {{ return(_stamps_of(run_query(query).rows, names)) }}
+{%- endmacro %}
+
+{% macro spark__stored_fit_stamps(names) %}
+    {#- Spark shows a table's comment as the row 'Comment' of describe table extended. -#}
+    {%- set rows = [] -%}
+    {%- for name in names -%}
+        {%- set relation = adapter.get_relation(database=none, schema=target.schema, identifier=name) -%}
+        {%- if relation is not none -%}
+            {%- set comment = [] -%}
+            {%- for row in run_query("describe table extended " ~ relation).rows
+                if row[0] == 'Comment' -%}
+                {%- do comment.append(row[1]) -%}
+            {%- endfor -%}
+            {%- do rows.append([name, comment[0] if comment else '']) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(_stamps_of(rows, names)) }}
+{%- endmacro %}
+
+{% macro _stamps_of(rows, names) %}
     {%- set stamps = {} -%}
-    {%- for row in run_query(query).rows -%}
+    {%- for row in rows if row[0] in names -%}
         {%- do stamps.update({row[0]: row[1]}) -%}
     {%- endfor -%}
     {{ return(stamps) }}

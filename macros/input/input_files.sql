@@ -133,6 +133,10 @@
 {% endmacro %}
 
 {% macro default__input_file(entity) %}
+    {{ files_need_duckdb() }}
+{% endmacro %}
+
+{% macro duckdb__input_file(entity) %}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
@@ -141,8 +145,7 @@
     {%- set candidates = [] -%}
     {%- for file_format in ['csv', 'parquet'] -%}
         {%- set path = input_dir ~ '/' ~ entity ~ '.' ~ file_format -%}
-        {%- set found = run_query("select count(*) from glob(" ~ sql_string(glob_pattern(path)) ~ ")") -%}
-        {%- if found.columns[0].values()[0] > 0 -%}
+        {%- if file_count(glob_pattern(path)) > 0 -%}
             {%- do candidates.append({'path': path, 'format': file_format}) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -193,12 +196,77 @@
     {%- if file.format == 'csv' -%}
         {{ return(csv_reader(file.path)) }}
     {%- else -%}
-        {{ return("read_parquet(" ~ sql_string(glob_pattern(file.path)) ~ ")") }}
+        {{ return(parquet_reader(file.path)) }}
     {%- endif -%}
 {% endmacro %}
 
 
+{% macro files_need_duckdb() %}
+    {#- Files are read by DuckDB's readers; other engines read tables. -#}
+    {{ exceptions.raise_compiler_error(
+        "var input_dir reads files, which this project does with DuckDB; on " ~ target.type
+        ~ " load customers and orders into tables and name their schema with var input_schema "
+        ~ "(docs/engines.md).") }}
+{% endmacro %}
+
+
+{% macro parquet_reader(path, with_row_number=false) %}
+    {#- A FROM-able read of the Parquet file(s) `path`; with_row_number adds
+        source_row_number, the 1-based row in the file. -#}
+    {{ return(adapter.dispatch('parquet_reader', 'customer_segmentation')(path, with_row_number)) }}
+{% endmacro %}
+
+{% macro default__parquet_reader(path, with_row_number) %}
+    {{ files_need_duckdb() }}
+{% endmacro %}
+
+{% macro duckdb__parquet_reader(path, with_row_number) %}
+    {%- if with_row_number -%}
+        {#- Parquet carries each row's position: numbering costs nothing. -#}
+        {{ return("(select * exclude (file_row_number), file_row_number + 1 as source_row_number"
+                  ~ " from read_parquet(" ~ sql_string(glob_pattern(path)) ~ ", file_row_number = true))") }}
+    {%- endif -%}
+    {{ return("read_parquet(" ~ sql_string(glob_pattern(path)) ~ ")") }}
+{% endmacro %}
+
+
+{% macro file_count(pattern) %}
+    {#- How many files match the glob `pattern`. -#}
+    {{ return(adapter.dispatch('file_count', 'customer_segmentation')(pattern)) }}
+{% endmacro %}
+
+{% macro default__file_count(pattern) %}
+    {{ files_need_duckdb() }}
+{% endmacro %}
+
+{% macro duckdb__file_count(pattern) %}
+    {{ return(run_query("select count(*) from glob(" ~ sql_string(pattern) ~ ")").rows[0][0]) }}
+{% endmacro %}
+
+
+{% macro file_size(pattern) %}
+    {#- The size in bytes of the file `pattern` (a glob pattern of one existing file). -#}
+    {{ return(adapter.dispatch('file_size', 'customer_segmentation')(pattern)) }}
+{% endmacro %}
+
+{% macro default__file_size(pattern) %}
+    {{ files_need_duckdb() }}
+{% endmacro %}
+
+{% macro duckdb__file_size(pattern) %}
+    {{ return(run_query("select size from read_blob(" ~ sql_string(pattern) ~ ")").rows[0][0]) }}
+{% endmacro %}
+
+
 {% macro csv_reader(path, rejects_table=none) %}
+    {{ return(adapter.dispatch('csv_reader', 'customer_segmentation')(path, rejects_table)) }}
+{% endmacro %}
+
+{% macro default__csv_reader(path, rejects_table) %}
+    {{ files_need_duckdb() }}
+{% endmacro %}
+
+{% macro duckdb__csv_reader(path, rejects_table) %}
     {#-
         read_csv of `path` as text, in var csv_encoding. A line the reader
         cannot split into the header's columns (too many or too few fields,
@@ -277,19 +345,33 @@
     {%- endif -%}
     {%- set file = input_file(entity) if var('input_dir') and execute else none -%}
     {%- if file is not none and file.format == 'parquet' -%}
-        {{ return("select * exclude (file_row_number), file_row_number + 1 as source_row_number"
-            ~ " from read_parquet(" ~ sql_string(glob_pattern(file.path)) ~ ", file_row_number = true)") }}
+        {{ return("select * from " ~ parquet_reader(file.path, with_row_number=true)) }}
     {%- endif -%}
     {%- if input_kind() in ('tables', 'models') and execute -%}
-        {#- A table has no row order of its own: number its rows by all their
-            values, the same numbers on every engine and every run. -#}
-        {%- set columns = [] -%}
-        {%- for column in input_source_columns(entity) -%}
-            {%- do columns.append(quoted_name(column)) -%}
-        {%- endfor -%}
-        {{ return("select *, row_number() over (order by " ~ columns | join(', ')
-                  ~ ") as source_row_number from " ~ relation) }}
+        {{ return(rows_numbered_by_values(entity, relation)) }}
     {%- endif -%}
+    {{ return(adapter.dispatch('rows_numbered_in_read_order', 'customer_segmentation')(entity, relation)) }}
+{% endmacro %}
+
+{% macro rows_numbered_by_values(entity, relation) %}
+    {#- A table has no row order of its own: number its rows by all their
+        values, the same numbers on every engine and every run. -#}
+    {%- set columns = [] -%}
+    {%- for column in input_source_columns(entity) -%}
+        {%- do columns.append(quoted_name(column)) -%}
+    {%- endfor -%}
+    {{ return("select *, row_number() over (order by " ~ columns | join(', ')
+              ~ ") as source_row_number from " ~ relation) }}
+{% endmacro %}
+
+{% macro default__rows_numbered_in_read_order(entity, relation) %}
+    {#- Engines that do not keep a table's insertion order (the demo seeds on
+        Spark) number by values. -#}
+    {{ return(rows_numbered_by_values(entity, relation)) }}
+{% endmacro %}
+
+{% macro duckdb__rows_numbered_in_read_order(entity, relation) %}
+    {#- DuckDB reads a CSV file or a seed in its order: row n is the file's row n. -#}
     {{ return("select *, row_number() over () as source_row_number from " ~ relation) }}
 {% endmacro %}
 

@@ -223,12 +223,14 @@
              where {{ expression | replace('$id', 'order_customer_id') }}
                  = {{ expression | replace('$id', 'customer_id') }}),
             {%- endfor %}
-            (select string_agg('''' || order_customer_id || ''' (customers: ''' || customer_id || ''')', ', ')
-             from (select * from matched order by order_customer_id, customer_id limit 3)),
-            (select string_agg('''' || customer_id || '''', ', ')
-             from (select customer_id from unmatched order by customer_id limit 3)),
-            (select string_agg('''' || customer_id || '''', ', ')
-             from (select customer_id from customers order by customer_id limit 3))
+            (select {{ ordered_string_agg(
+                        "'''' || order_customer_id || ''' (customers: ''' || customer_id || ''')'",
+                        "', '", ['order_customer_id', 'customer_id']) }}
+             from (select * from matched order by order_customer_id, customer_id limit 3) as firsts),
+            (select {{ ordered_string_agg("'''' || customer_id || ''''", "', '", ['customer_id']) }}
+             from (select customer_id from unmatched order by customer_id limit 3) as firsts),
+            (select {{ ordered_string_agg("'''' || customer_id || ''''", "', '", ['customer_id']) }}
+             from (select customer_id from customers order by customer_id limit 3) as firsts)
     {%- endset -%}
     {%- set found = run_query(comparison).rows[0] -%}
     {%- set distinct_ids, explained = found[0], found[1] -%}

@@ -25,9 +25,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set project_dir = invocation_args_dict.get('project_dir') or '' -%}
-    {%- set database = run_query(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).columns[0].values()[0] or '' -%}
+    {%- set database = database_file_path() -%}
     {%- if not (project_dir.startswith('/') and database.startswith('/')) -%}
         {#- Not a POSIX path (Windows): left to segmentation.publish. -#}
         {{ return('') }}
@@ -42,6 +40,21 @@
             ~ "(BI tools read the published copy in it), or choose another export_dir.") }}
     {%- endif -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{% macro database_file_path() %}
+    {#- The file of dbt's DuckDB database ('' in memory); called on DuckDB only. -#}
+    {{ return(adapter.dispatch('database_file_path', 'customer_segmentation')()) }}
+{% endmacro %}
+
+{% macro default__database_file_path() %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro duckdb__database_file_path() %}
+    {{ return(run_query("select path from duckdb_databases() where database_name = current_database()"
+                        ).columns[0].values()[0] or '') }}
 {% endmacro %}
 
 

@@ -72,7 +72,12 @@
             "select max(fit_invocation_id) from "
             ~ adapter.get_relation(database=target.database, schema=target.schema,
                                    identifier='ml_fit_run')).rows[0][0] -%}
-        {%- set stamps = stored_fit_stamps() -%}
+        {%- set fit_tables = ['segment_lineage'] -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and 'fit' in node.tags -%}
+            {%- do fit_tables.append(node.alias or node.name) -%}
+        {%- endfor -%}
+        {%- set stamps = stored_fit_stamps(fit_tables) -%}
         {%- set lineage_stamp = stamps.get('segment_lineage', '') -%}
         {%- set unstamped = [] -%}
         {%- set foreign = [] -%}

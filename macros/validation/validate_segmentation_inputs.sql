@@ -97,7 +97,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set latest_run_id, latest_date, latest_source = latest[0][0], latest[0][1], latest[0][2] -%}
-    {%- set database = target.get('path') or target.database -%}
+    {%- set database = build_destination() -%}
     {%- if checked_var('as_of_date') and checked_var('as_of_date') < latest_date
           and not checked_var('allow_backfill') -%}
         {{ exceptions.raise_compiler_error(
@@ -154,7 +154,7 @@
     {#- Says, before any model runs, where this build writes and whether it
         continues a recorded history, so a build into the wrong file is seen
         before it is made. -#}
-    {%- set database = target.get('path') or target.database -%}
+    {%- set database = build_destination() -%}
     {%- set runs = adapter.get_relation(database=target.database, schema=target.schema,
                                         identifier='segmentation_runs') -%}
     {%- if runs is none -%}
@@ -164,17 +164,31 @@
         {%- set history = "holds " ~ recorded[0] ~ " recorded run" ~ ("" if recorded[0] == 1 else "s")
                           ~ " (the latest as of " ~ recorded[1] ~ "): this build continues that history" -%}
     {%- endif -%}
-    {%- do log("Writing to " ~ database ~ ", which " ~ history ~ "; "
-               ~ ("publishing the marts into " ~ var('export_dir') ~ "/ (var export_dir)"
-                  if var('export_dir') else "publishing nothing (var export_dir is null)"),
-               info=true) -%}
+    {%- if not var('export_dir') -%}
+        {%- set publishing = "publishing nothing (var export_dir is null)" -%}
+    {%- elif target.type != 'duckdb' -%}
+        {%- set publishing = "publishing no files (var export_dir is for DuckDB builds: on "
+                             ~ target.type ~ " BI tools read the marts in the schema)" -%}
+    {%- else -%}
+        {%- set publishing = "publishing the marts into " ~ var('export_dir') ~ "/ (var export_dir)" -%}
+    {%- endif -%}
+    {%- do log("Writing to " ~ database ~ ", which " ~ history ~ "; " ~ publishing, info=true) -%}
+{% endmacro %}
+
+
+{% macro build_destination() %}
+    {#- Where this build writes, as messages name it: DuckDB's file, else the schema. -#}
+    {%- if target.get('path') -%}
+        {{ return(target.path) }}
+    {%- endif -%}
+    {{ return(target.type ~ " schema " ~ ((target.database ~ '.') if target.database else '')
+              ~ target.schema) }}
 {% endmacro %}
 
 
 {% macro validate_input_files() %}
     {%- set input_dir = var('input_dir') | string -%}
-    {%- set listing = run_query("select count(*) from glob(" ~ sql_string(glob_pattern(input_dir.rstrip('/')) ~ '/*') ~ ")") -%}
-    {%- if listing.columns[0].values()[0] == 0 -%}
+    {%- if file_count(glob_pattern(input_dir.rstrip('/')) ~ '/*') == 0 -%}
         {{ exceptions.raise_compiler_error(
             "var input_dir=" ~ input_dir ~ " is not a folder with files in it. It must hold "
             ~ "customers.csv or customers.parquet, and optionally orders.csv or orders.parquet.") }}
@@ -191,8 +205,7 @@
             {#- Said before the first read, so a file the reader chokes on
                 (a corrupt Parquet footer) is named beside DuckDB's error. -#}
             {%- do log("Reading " ~ entity ~ " from " ~ file.path, info=true) -%}
-            {%- set size = run_query("select size from read_blob("
-                                     ~ sql_string(glob_pattern(file.path)) ~ ")").columns[0].values()[0] -%}
+            {%- set size = file_size(glob_pattern(file.path)) -%}
             {%- if size == 0 -%}
                 {{ exceptions.raise_compiler_error(
                     file.path ~ " is empty (0 bytes): export the " ~ entity ~ " again, or remove the file"

@@ -41,16 +41,12 @@ published as (
         rejection_reason,
         -- A new object of the published keys, in the input's column order.
         case
-            when not json_valid(raw_values) then '{}'
+            when not {{ json_is_valid('raw_values') }} then '{}'
             {%- for source, columns in quarantine_raw_columns().items() %}
             {%- set keys = columns | select('in', published_keys) | list %}
             when source = '{{ source }}' and source_line_number is null then
             {%- if keys %}
-                json_object(
-                    {%- for key in keys %}
-                    '{{ key }}', json_extract(raw_values, '$.{{ key }}'){{ ',' if not loop.last }}
-                    {%- endfor %}
-                )
+                {{ json_subset('raw_values', keys) }}
             {%- else %}
                 '{}'
             {%- endif %}

@@ -28,8 +28,8 @@ with
     select
         line,
         min(line) as source_line_number,
-        arg_min(error_type, column_idx) as error_type,
-        arg_min(error_message, column_idx) as error_message,
+        {{ first_by('error_type', 'column_idx') }} as error_type,
+        {{ first_by('error_message', 'column_idx') }} as error_message,
         any_value(csv_line) as raw_line
     from {{ scan.rejects }}_errors
     where scan_id = (select max(scan_id) from {{ scan.rejects }}_scans)

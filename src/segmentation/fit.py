@@ -22,7 +22,7 @@ from segmentation.kmeans import kmeans_models
 from segmentation.kprototypes import kprototypes
 from segmentation.lineage import match_segments_table
 from segmentation.projection import pca_loadings
-from segmentation.relations import to_arrow, to_pandas
+from segmentation.relations import model_result, to_arrow, to_pandas
 from segmentation.rules import segment_rules
 from segmentation.stability import cluster_stability
 
@@ -38,6 +38,7 @@ __all__ = [
     "kmeans_models",
     "kprototypes",
     "match_segments_table",
+    "model_result",
     "optional_float",
     "optional_int",
     "pca_loadings",

@@ -68,3 +68,30 @@ def to_pandas(relation: object, order_by: Sequence[str] = ()) -> pd.DataFrame:
         return to_arrow(relation, order_by).to_pandas()
     frame = relation.sort_values(list(order_by), kind="stable") if order_by else relation
     return frame.reset_index(drop=True)
+
+
+def model_result(result: pd.DataFrame | pa.Table, session: object):
+    """What a Python model returns, in the form its engine writes with exact types.
+
+    dbt-duckdb (and Snowpark) write pandas and Arrow results as they are. dbt-spark's
+    writer goes through pandas-on-Spark, which turns pandas' nullable dtypes (string,
+    Int32, Float64) into structs and cannot type an all-null column; on Spark the
+    result becomes a Spark DataFrame with the Spark types of its Arrow schema.
+    """
+    if not type(session).__module__.startswith("pyspark"):
+        return result
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    table = result if isinstance(result, pa.Table) else pa.Table.from_pandas(
+        result, preserve_index=False)
+    untyped = [field.name for field in table.schema if pa.types.is_null(field.type)]
+    if untyped:
+        raise TypeError(f"column(s) {', '.join(untyped)} of the model's result are all null "
+                        "without a type: give them one (pandas: pd.array(..., dtype=...))")
+    key = "spark.sql.execution.arrow.pyspark.enabled"
+    before = session.conf.get(key, "false")
+    session.conf.set(key, "true")
+    try:
+        return session.createDataFrame(table.to_pandas(), schema=from_arrow_schema(table.schema))
+    finally:
+        session.conf.set(key, before)

@@ -50,15 +50,17 @@ per_customer as (
 
     select
         customer_key,
-        sum(accepted_order_lines) as accepted_order_lines,
-        sum(lines_with_set_aside_values) as lines_with_set_aside_values,
+        -- Counts are bigint on every engine (DuckDB sums integers into int128).
+        cast(sum(accepted_order_lines) as bigint) as accepted_order_lines,
+        cast(sum(lines_with_set_aside_values) as bigint) as lines_with_set_aside_values,
         -- An order with no line in the window has no date.
-        sum(case when order_date is not null then 1 else 0 end) as total_orders,
-        sum(has_purchase) as frequency,
-        sum(has_return) as orders_with_returns,
-        sum(case when has_purchase = 1 or has_return = 1 then 1 else 0 end) as completed_orders,
-        sum(case when order_date is not null and has_uncancelled_line = 0 then 1 else 0 end)
-            as cancelled_orders,
+        cast(sum(case when order_date is not null then 1 else 0 end) as bigint) as total_orders,
+        cast(sum(has_purchase) as bigint) as frequency,
+        cast(sum(has_return) as bigint) as orders_with_returns,
+        cast(sum(case when has_purchase = 1 or has_return = 1 then 1 else 0 end) as bigint)
+            as completed_orders,
+        cast(sum(case when order_date is not null and has_uncancelled_line = 0 then 1 else 0 end)
+            as bigint) as cancelled_orders,
         -- Sums of money are rounded: parallel float sums can differ in the last
         -- bit between runs, and a rerun must give identical marts.
         round(sum(purchase_amount), 6) as gross_revenue,

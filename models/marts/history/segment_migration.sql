@@ -1,4 +1,5 @@
-{{ config(unique_key='to_run_id') }}
+{#- A run's rows are those of its to_run_id (on Spark, its partition: dbt_project.yml). -#}
+{{ config(unique_key='to_run_id', partition_by=('to_run_id' if target.type == 'spark' else none)) }}
 
 {#-
     Customers (and their revenue) moving between segments from the previous

@@ -74,7 +74,7 @@ top_drivers as (
 
     select
         segment_id,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             dbt.concat([
                 'feature_name',
                 "case when standardized_difference >= 0 then ' +' else ' ' end",
@@ -82,7 +82,7 @@ top_drivers as (
                 "' sd'",
             ]),
             "', '",
-            "order by driver_rank",
+            ['driver_rank'],
         ) }} as top_drivers
     from deviations
     where driver_rank <= 3

@@ -91,10 +91,10 @@ matches as (
     select
         rule_checks.segment_id,
         rule_checks.archetype,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             dbt.concat(['rule_checks.feature_name', "' '", 'rule_checks.direction']),
             "', '",
-            'order by rule_checks.feature_name',
+            ['rule_checks.feature_name', 'rule_checks.direction'],
         ) }} as matched_rule,
         -- Top three, as in the names and segment_profiles.top_drivers.
         min(rule_checks.driver_rank) <= 3 as speaks_to_top_driver

@@ -91,16 +91,16 @@ shares as (
     select
         segment_id,
         count(*) as members,
-        avg(case when is_new then 1.0 else 0.0 end) as share_new,
-        avg(case when is_one_off then 1.0 else 0.0 end) as share_one_off,
-        avg(case when is_overdue then 1.0 when is_overdue is not null then 0.0 end) as share_overdue,
-        avg(case when not is_overdue then 1.0 when is_overdue is not null then 0.0 end)
+        avg(cast(case when is_new then 1 else 0 end as {{ type_double() }})) as share_new,
+        avg(cast(case when is_one_off then 1 else 0 end as {{ type_double() }})) as share_one_off,
+        avg(cast(case when is_overdue then 1 when is_overdue is not null then 0 end as {{ type_double() }})) as share_overdue,
+        avg(cast(case when not is_overdue then 1 when is_overdue is not null then 0 end as {{ type_double() }}))
             as share_not_overdue
         {%- for name in numeric_inputs %},
         {{ quantile('value_' ~ name, 0.5) }} as segment_median_{{ name }},
-        avg(case when above_{{ name }} then 1.0 when above_{{ name }} is not null then 0.0 end)
+        avg(cast(case when above_{{ name }} then 1 when above_{{ name }} is not null then 0 end as {{ type_double() }}))
             as share_above_{{ name }},
-        avg(case when below_{{ name }} then 1.0 when below_{{ name }} is not null then 0.0 end)
+        avg(cast(case when below_{{ name }} then 1 when below_{{ name }} is not null then 0 end as {{ type_double() }}))
             as share_below_{{ name }}
         {%- endfor %}
     from member_facts
@@ -171,7 +171,7 @@ select
     feature_name,
     direction,
     claim,
-    round(member_share, 6) as member_share,
+    cast(round(member_share, 6) as {{ type_double() }}) as member_share,
     round(segment_median, 6) as segment_median,
     round(population_median, 6) as population_median,
     coalesce(member_share > 0.5, false) as holds

@@ -178,7 +178,7 @@ descriptions as (
 
     select
         segment_id,
-        {{ dbt.listagg('description_phrase', "', '", "order by driver_rank") }} as driver_phrases
+        {{ ordered_string_agg('description_phrase', "', '", ['driver_rank']) }} as driver_phrases
     from drivers
     where driver_rank <= 3
     group by segment_id

@@ -1,7 +1,14 @@
 """DBSCAN on a sample of the fit rows, described by representatives of each
 cluster's core customers, which ml_customer_cluster_scores scores everyone against."""
 
-from segmentation.fit import dbscan_model, optional_float, optional_int, required_int, to_arrow
+from segmentation.fit import (
+    dbscan_model,
+    model_result,
+    optional_float,
+    optional_int,
+    required_int,
+    to_arrow,
+)
 
 
 def model(dbt, session):
@@ -10,7 +17,7 @@ def model(dbt, session):
     # and ml_dbscan_models would otherwise take a thread before ml_kmeans_models.
     dbt.ref("ml_kmeans_models")
     sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
-    return dbscan_model(
+    return model_result(dbscan_model(
         sample,
         eps=optional_float(dbt.config.get("dbscan_eps")),
         min_samples=optional_int(dbt.config.get("dbscan_min_samples")),
@@ -22,4 +29,4 @@ def model(dbt, session):
             dbt.config.get("silhouette_sample_size"), "silhouette_sample_size"
         ),
         random_state=required_int(dbt.config.get("random_seed"), "random_seed"),
-    )
+    ), session)

@@ -5,13 +5,20 @@ the mixture refines the KMeans segments; it also means this fit runs after
 KMeans, which the segment marts wait for, rather than competing with it.
 """
 
-from segmentation.fit import gmm_models, optional_int, required_int, to_arrow, to_pandas
+from segmentation.fit import (
+    gmm_models,
+    model_result,
+    optional_int,
+    required_int,
+    to_arrow,
+    to_pandas,
+)
 
 
 def model(dbt, session):
     sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
     kmeans = to_pandas(dbt.ref("ml_kmeans_models"), ["k", "cluster_index"])
-    return gmm_models(
+    return model_result(gmm_models(
         sample,
         k_min=required_int(dbt.config.get("k_min"), "k_min"),
         k_max=required_int(dbt.config.get("k_max"), "k_max"),
@@ -22,4 +29,4 @@ def model(dbt, session):
         ),
         random_state=required_int(dbt.config.get("random_seed"), "random_seed"),
         kmeans_centroids=kmeans,
-    )
+    ), session)

@@ -1,11 +1,11 @@
 """KMeans fitted for every candidate k on the fit sample, with the chosen k marked."""
 
-from segmentation.fit import kmeans_models, optional_int, required_int, to_arrow
+from segmentation.fit import kmeans_models, model_result, optional_int, required_int, to_arrow
 
 
 def model(dbt, session):
     sample = to_arrow(dbt.ref("ml_fit_sample"), ["customer_id"])
-    return kmeans_models(
+    return model_result(kmeans_models(
         sample,
         k_min=required_int(dbt.config.get("k_min"), "k_min"),
         k_max=required_int(dbt.config.get("k_max"), "k_max"),
@@ -18,4 +18,4 @@ def model(dbt, session):
         bootstrap_size=required_int(
             dbt.config.get("stability_sample_size"), "stability_sample_size"
         ),
-    )
+    ), session)

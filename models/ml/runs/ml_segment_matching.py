@@ -1,6 +1,6 @@
 """This run's segments matched to the previous run's: stable ids, splits, merges."""
 
-from segmentation.fit import match_segments_table, optional_float, to_pandas
+from segmentation.fit import match_segments_table, model_result, optional_float, to_pandas
 
 
 def model(dbt, session):
@@ -11,7 +11,7 @@ def model(dbt, session):
     fitted = to_pandas(dbt.ref("ml_fitted_segments"), ["previous_segment_id"])
     max_issued = previous_run["max_issued_segment_id"]
     mode = dbt.config.get("mode")
-    return match_segments_table(
+    return model_result(match_segments_table(
         current,
         previous,
         overlap,
@@ -22,4 +22,4 @@ def model(dbt, session):
         # Scoring reuses the fitted clusters: ids follow the fit's cluster index.
         carry_by_index=mode == "score",
         fitted=fitted,
-    )
+    ), session)
