@@ -78,6 +78,8 @@ class ProcessStats:
     load_average_before: float  # 1-minute load average when the process started
     load_average_after: float
     log_path: str
+    sampled_tree_peak_pss_bytes: int = 0  # the same sum in proportional set size
+    sampled_tree_cpu_seconds: float = 0.0  # CPU of every process seen in the tree, polled
 
 
 def _process_table() -> dict[int, int]:
@@ -97,6 +99,34 @@ def _process_table() -> dict[int, int]:
     return parents
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: resident memory with pages shared between processes
+    (a forked worker's copy-on-write pages, libraries) divided among them, so a
+    sum over a tree counts each page once. 0 when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far, 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _rss_bytes(pid: int) -> int:
     """Resident set size of one process, 0 when it is gone."""
     try:
@@ -114,7 +144,11 @@ class TreeSampler(threading.Thread):
         self.root_pid = root_pid
         self.interval = interval
         self.peak_bytes = 0
+        self.peak_pss_bytes = 0
         self.max_processes = 0
+        # CPU of every process seen, at its last poll: the sum covers processes
+        # the root never waits for (a JVM), which wait4's rusage misses.
+        self.cpu_by_pid: dict[int, float] = {}
         self._stop_event = threading.Event()
 
     def _tree(self) -> list[int]:
@@ -133,6 +167,9 @@ class TreeSampler(threading.Thread):
         while not self._stop_event.is_set():
             tree = self._tree()
             self.peak_bytes = max(self.peak_bytes, sum(_rss_bytes(pid) for pid in tree))
+            self.peak_pss_bytes = max(self.peak_pss_bytes, sum(_pss_bytes(pid) for pid in tree))
+            for pid in tree:
+                self.cpu_by_pid[pid] = max(self.cpu_by_pid.get(pid, 0.0), _cpu_seconds(pid))
             self.max_processes = max(self.max_processes, len(tree))
             self._stop_event.wait(self.interval)
 
@@ -171,6 +208,8 @@ def measure(
         load_average_before=load_before,
         load_average_after=os.getloadavg()[0],
         log_path=str(log_path),
+        sampled_tree_peak_pss_bytes=sampler.peak_pss_bytes,
+        sampled_tree_cpu_seconds=sum(sampler.cpu_by_pid.values()),
     )
 
 
