@@ -323,6 +323,8 @@ RULES = [
          skip="the tests and lint: .ci/run runs them"),
     Rule("DEVELOPERS.md", "python -m segmentation.demo --customers 3000", check=seeds_reproduced),
     Rule("docs/benchmark.md", "--sizes 10000 100000 1000000", skip=BENCHMARK),
+    Rule("docs/benchmark.md", "engine_benchmark.py --customers 100000",
+         skip=BENCHMARK + "; on DuckDB and on local Spark (about 10 minutes)"),
     Rule("docs/benchmark.md", "--repeats 2            # at ffe3acd", skip=BENCHMARK),
     Rule("docs/benchmark.md", "# at 83e3b95", skip=BENCHMARK + "; this one of an old commit"),
     Rule("docs/benchmark.md", "<checkout of 6ceaadc>", skip=BENCHMARK + "; of an old commit"),
