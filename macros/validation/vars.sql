@@ -43,6 +43,8 @@
         'drift_share_threshold': {'kind': 'number', 'min': 0, 'max': 1, 'exclusive_min': true},
         'eda_histogram_bins': {'kind': 'integer', 'min': 1, 'max': 1000},
         'fit_sample_size': {'kind': 'integer', 'min': 10},
+        'value_holdout_days': {'kind': 'integer', 'min': 7, 'max': 3650},
+        'value_discount_rate': {'kind': 'number', 'min': 0, 'max': 1},
         'silhouette_sample_size': {'kind': 'integer', 'min': 10},
         'gmm_sample_size': {'kind': 'integer', 'min': 10},
         'n_microclusters': {'kind': 'integer', 'min': 2},

@@ -17,6 +17,7 @@
 -#}
 {%- set public_marts = [
     'dim_customer_segments',
+    'customer_value',
     'customer_cluster_assignments',
     'segment_profiles',
     'segment_drivers',

@@ -303,3 +303,67 @@ def simulate_spend(frequency, *, p: float, q: float, gamma: float,
     # The sum of x Gamma(p, nu) values is Gamma(p * x, nu).
     totals = np.where(x > 0, rng.gamma(shape=np.maximum(p * x, 1e-12), scale=1 / nu), 0.0)
     return np.where(x > 0, totals / np.maximum(x, 1), 0.0)
+
+
+# --------------------------------------------------------------------------- for the dbt models
+
+VALUE_MODEL_COLUMNS = ("purpose", "status", "reason", "r", "alpha", "a", "b",
+                       "bgnbd_log_likelihood", "bgnbd_customers", "repeat_buyers", "p", "q",
+                       "gamma", "gamma_gamma_log_likelihood", "gamma_gamma_customers",
+                       "time_unit")
+
+
+def fit_value_models(purpose: str, frequency, recency, age, average_value) -> dict:
+    """One row of ml_customer_value_model: both fits on one summary, or the
+    reason there is no model (status 'not_fitted'), never an exception, so a
+    shop whose data cannot support the models still gets its segments."""
+    row = dict.fromkeys(VALUE_MODEL_COLUMNS)
+    row.update(purpose=purpose, time_unit="week")
+    try:
+        bgnbd = fit_bgnbd(frequency, recency, age)
+        spend = fit_gamma_gamma(frequency, average_value)
+    except ValueModelError as error:
+        row.update(status="not_fitted", reason=str(error))
+        return row
+    row.update(status="fitted", r=bgnbd.r, alpha=bgnbd.alpha, a=bgnbd.a, b=bgnbd.b,
+               bgnbd_log_likelihood=bgnbd.log_likelihood, bgnbd_customers=bgnbd.customers,
+               repeat_buyers=bgnbd.repeat_buyers, p=spend.p, q=spend.q, gamma=spend.gamma,
+               gamma_gamma_log_likelihood=spend.log_likelihood,
+               gamma_gamma_customers=spend.customers)
+    return row
+
+
+def fits_of(row: dict) -> tuple[BgNbdFit, GammaGammaFit]:
+    """The fits a stored ml_customer_value_model row describes."""
+    bgnbd = BgNbdFit(r=row["r"], alpha=row["alpha"], a=row["a"], b=row["b"],
+                     log_likelihood=row["bgnbd_log_likelihood"],
+                     customers=int(row["bgnbd_customers"]),
+                     repeat_buyers=int(row["repeat_buyers"]), iterations=0)
+    spend = GammaGammaFit(p=row["p"], q=row["q"], gamma=row["gamma"],
+                          log_likelihood=row["gamma_gamma_log_likelihood"],
+                          customers=int(row["gamma_gamma_customers"]), iterations=0)
+    return bgnbd, spend
+
+
+def score_customers(row: dict, frequency, recency, age, average_value, *,
+                    annual_discount_rate: float) -> dict[str, np.ndarray]:
+    """Every customer's value columns under a fitted model row (time in weeks).
+
+    Customers with the same summary get the same values, so each distinct
+    (frequency, recency, age, average value) is scored once: most customers
+    buy once, and one-time buyers share a few hundred summaries."""
+    bgnbd, spend = fits_of(row)
+    columns = np.column_stack(_arrays(frequency, recency, age, average_value))
+    columns[:, 3] = np.where(np.isfinite(columns[:, 3]), columns[:, 3], -1.0)
+    keys, inverse = np.unique(columns, axis=0, return_inverse=True)
+    x, t_x, big_t, m = keys.T
+    m = np.where(m < 0, np.nan, m)
+    scored = {
+        "probability_alive": probability_alive(bgnbd, x, t_x, big_t),
+        "expected_purchases_90d": expected_purchases(bgnbd, 90 / 7, x, t_x, big_t),
+        "expected_purchases_365d": expected_purchases(bgnbd, 365 / 7, x, t_x, big_t),
+        "expected_average_value": expected_average_value(spend, x, m),
+        "predicted_value_12m": predicted_value(bgnbd, spend, x, t_x, big_t, m,
+                                               annual_discount_rate=annual_discount_rate),
+    }
+    return {name: values[inverse.ravel()] for name, values in scored.items()}

@@ -13,36 +13,17 @@
       return_rate      orders with a return line / orders with a purchase or
                        a return line (cancelled orders count in neither)
       cadence          mean days between first and last purchase, per gap
-    Lines are grouped by the integer customer_key, not the text id: a third
+    Orders come from int_customer_orders (the one pass over every order
+    line), keyed by the integer customer_key, not the text id: a third
     cheaper at 20M lines; the id is joined back per customer.
     Recency needs as_of_date and is computed in int_customer_features, so this
-    model (the one pass over every order line) does not wait for the date.
+    model does not wait for the date.
 -#}
 with
 
-order_lines as (
-
-    select * from {{ ref('int_order_lines_cleaned') }}
-
-),
-
 orders as (
 
-    -- An order's lines may disagree on the date; its first line dates it.
-    select
-        customer_key,
-        order_id,
-        count(*) as accepted_order_lines,
-        sum(case when has_set_aside_value then 1 else 0 end) as lines_with_set_aside_values,
-        min({{ in_as_of_window('order_date') }}) as order_date,
-        max({{ in_as_of_window('case when is_purchase_line then 1 else 0 end', '0') }}) as has_purchase,
-        max({{ in_as_of_window('case when is_return_line then 1 else 0 end', '0') }}) as has_return,
-        max({{ in_as_of_window('case when is_cancelled_line then 0 else 1 end', '0') }}) as has_uncancelled_line,
-        sum({{ in_as_of_window('case when is_purchase_line then amount else 0 end', '0') }}) as purchase_amount,
-        sum({{ in_as_of_window('case when is_return_line and amount < 0 then -amount else 0 end', '0') }}) as refunded_amount,
-        sum({{ in_as_of_window('case when is_purchase_line then quantity else 0 end', '0') }}) as units
-    from order_lines
-    group by customer_key, order_id
+    select * from {{ ref('int_customer_orders') }}
 
 ),
 

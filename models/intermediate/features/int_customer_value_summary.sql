@@ -1,0 +1,116 @@
+{#-
+    What the customer-value models (BG/NBD, Gamma-Gamma: docs/methods.md) read
+    of each customer with a purchase: the summary of its purchase days, in
+    weeks, at two cut-offs.
+
+    A purchase day is a day with at least one purchase order in the window
+    (several orders on one day are one purchase, as in the models' papers);
+    its value is the day's purchase amount.
+      frequency             purchase days after the first (repeat purchases)
+      recency_weeks         weeks from the first purchase day to the last
+      age_weeks             weeks from the first purchase day to as_of_date
+      average_repeat_value  mean value of the repeat purchase days (null
+                            without one: the models use the population's)
+    The calibration columns are the same summary as of as_of_date minus var
+    value_holdout_days, for the customers whose first purchase is by then,
+    and holdout_purchases the purchase days after it: the backtest fits on
+    the first and predicts the second.
+-#}
+{%- set holdout_days = checked_var('value_holdout_days') %}
+
+with
+
+orders as (
+
+    select customer_key, order_date, purchase_amount
+    from {{ ref('int_customer_orders') }}
+    where has_purchase = 1 and order_date is not null
+
+),
+
+as_of as (
+
+    select
+        as_of_date,
+        {{ dbt.dateadd('day', -holdout_days, 'as_of_date') }} as calibration_end
+    from {{ ref('int_as_of_date') }}
+
+),
+
+purchase_days as (
+
+    select
+        customer_key,
+        order_date as purchase_date,
+        sum(purchase_amount) as day_value
+    from orders
+    group by customer_key, order_date
+
+),
+
+numbered as (
+
+    select
+        purchase_days.customer_key,
+        purchase_days.purchase_date,
+        purchase_days.day_value,
+        row_number() over (partition by purchase_days.customer_key
+                           order by purchase_days.purchase_date) as day_number,
+        purchase_days.purchase_date <= as_of.calibration_end as in_calibration
+    from purchase_days
+    cross join as_of
+
+),
+
+per_customer as (
+
+    select
+        customer_key,
+        min(purchase_date) as first_purchase_date,
+        max(purchase_date) as last_purchase_date,
+        count(*) as purchase_days,
+        sum(case when day_number > 1 then day_value end) as repeat_value,
+        sum(case when in_calibration then 1 else 0 end) as calibration_purchase_days,
+        max(case when in_calibration then purchase_date end) as calibration_last_purchase_date,
+        sum(case when in_calibration and day_number > 1 then day_value end) as calibration_repeat_value
+    from numbered
+    group by customer_key
+
+),
+
+customers as (
+
+    select customer_id, customer_key from {{ ref('int_customers_cleaned') }}
+
+)
+
+select
+    customers.customer_id,
+    per_customer.first_purchase_date,
+    per_customer.last_purchase_date,
+    cast(per_customer.purchase_days - 1 as bigint) as frequency,
+    cast({{ dbt.datediff('per_customer.first_purchase_date', 'per_customer.last_purchase_date', 'day') }}
+        as {{ type_double() }}) / 7 as recency_weeks,
+    cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.as_of_date', 'day') }}
+        as {{ type_double() }}) / 7 as age_weeks,
+    case when per_customer.purchase_days > 1
+        then per_customer.repeat_value / (per_customer.purchase_days - 1) end as average_repeat_value,
+    as_of.calibration_end,
+    per_customer.first_purchase_date <= as_of.calibration_end as in_calibration,
+    case when per_customer.first_purchase_date <= as_of.calibration_end
+        then cast(per_customer.calibration_purchase_days - 1 as bigint) end as calibration_frequency,
+    case when per_customer.first_purchase_date <= as_of.calibration_end
+        then cast({{ dbt.datediff('per_customer.first_purchase_date', 'per_customer.calibration_last_purchase_date', 'day') }}
+            as {{ type_double() }}) / 7 end as calibration_recency_weeks,
+    case when per_customer.first_purchase_date <= as_of.calibration_end
+        then cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.calibration_end', 'day') }}
+            as {{ type_double() }}) / 7 end as calibration_age_weeks,
+    case when per_customer.calibration_purchase_days > 1
+        then per_customer.calibration_repeat_value / (per_customer.calibration_purchase_days - 1)
+    end as calibration_average_repeat_value,
+    case when per_customer.first_purchase_date <= as_of.calibration_end
+        then cast(per_customer.purchase_days - per_customer.calibration_purchase_days as bigint)
+    end as holdout_purchases
+from per_customer
+inner join customers on per_customer.customer_key = customers.customer_key
+cross join as_of

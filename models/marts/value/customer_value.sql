@@ -1,0 +1,72 @@
+{#-
+    Each accepted customer's predicted value (docs/methods.md, customer
+    value): the probability of still being active, the purchases expected in
+    the next 90 and 365 days, the expected value of a purchase, the value of
+    the next 12 months discounted at var value_discount_rate, and the value at
+    risk, what dropping out would cost: predicted_value_12m is
+    probability_alive x the value of an active customer, so the value at risk
+    is (1 - probability_alive) x that value.
+
+    value_basis says where the numbers come from: 'model' (BG/NBD and
+    Gamma-Gamma, also for a customer with one purchase, who gets the model's
+    values), 'no purchase yet' (no first purchase to predict repeat ones
+    from: the value columns are null), or 'no model: <why>' when the data
+    could not support a fit (too few repeat buyers, ...): then every
+    customer's value columns are null and the reason is here.
+-#}
+
+with
+
+customers as (
+
+    select customer_id, segment_id, segment_name, as_of_date
+    from {{ ref('dim_customer_segments') }}
+
+),
+
+summary as (
+
+    select * from {{ ref('int_customer_value_summary') }}
+
+),
+
+scores as (
+
+    select * from {{ ref('ml_customer_value_scores') }}
+
+),
+
+value_model as (
+
+    select status, reason
+    from {{ ref('ml_customer_value_model') }}
+    where purpose = 'score'
+
+)
+
+select
+    cast(customers.customer_id as {{ dbt.type_string() }}) as customer_id,
+    cast(customers.segment_id as integer) as segment_id,
+    cast(customers.segment_name as {{ dbt.type_string() }}) as segment_name,
+    customers.as_of_date,
+    cast(case
+        when summary.customer_id is null then 'no purchase yet'
+        when value_model.status = 'fitted' then 'model'
+        else {{ dbt.concat(["'no model: '", 'value_model.reason']) }}
+    end as {{ dbt.type_string() }}) as value_basis,
+    cast(summary.frequency as bigint) as repeat_purchases,
+    cast(round(summary.recency_weeks, 4) as {{ type_double() }}) as recency_weeks,
+    cast(round(summary.age_weeks, 4) as {{ type_double() }}) as age_weeks,
+    cast(round(summary.average_repeat_value, 2) as {{ type_double() }}) as average_repeat_value,
+    cast(round(scores.probability_alive, 6) as {{ type_double() }}) as probability_alive,
+    cast(round(scores.expected_purchases_90d, 4) as {{ type_double() }}) as expected_purchases_90d,
+    cast(round(scores.expected_purchases_365d, 4) as {{ type_double() }}) as expected_purchases_365d,
+    cast(round(scores.expected_average_value, 2) as {{ type_double() }}) as expected_average_value,
+    cast(round(scores.predicted_value_12m, 2) as {{ type_double() }}) as predicted_value_12m,
+    cast(round(case when scores.probability_alive > 0
+        then (1 - scores.probability_alive) * scores.predicted_value_12m / scores.probability_alive
+    end, 2) as {{ type_double() }}) as value_at_risk
+from customers
+left join summary on customers.customer_id = summary.customer_id
+left join scores on customers.customer_id = scores.customer_id
+cross join value_model
