@@ -127,19 +127,36 @@ def fit_bgnbd(frequency, recency, age, *, min_repeat_buyers: int = 30,
     # Time scale: start alpha near the data's scale so one start fits any unit.
     scale = max(float(np.mean(big_t)), 1e-9)
 
-    def negative(log_params: np.ndarray) -> float:
-        r, alpha, a, b = np.exp(log_params)
-        ll = bgnbd_log_likelihood(r, alpha * scale, a, b, ux, ut, uT)
+    # Dropout's Beta(a, b) is searched as its mean a/(a+b) (logit) and its
+    # concentration a+b (log): when every customer drops out with about the same
+    # probability the likelihood keeps rising as a and b grow together, and the
+    # concentration stops at its bound (e^10) instead of running away: that is
+    # the homogeneous-dropout limit of the model, a valid fit.
+    def unpack(params: np.ndarray) -> tuple[float, float, float, float]:
+        log_r, log_alpha, logit_mean, log_concentration = params
+        mean, concentration = special.expit(logit_mean), np.exp(log_concentration)
+        return (np.exp(log_r), np.exp(log_alpha) * scale, mean * concentration,
+                (1 - mean) * concentration)
+
+    def negative(params: np.ndarray) -> float:
+        r, alpha, a, b = unpack(params)
+        ll = bgnbd_log_likelihood(r, alpha, a, b, ux, ut, uT)
         value = -(counts * ll).sum() / total
         return value if np.isfinite(value) else 1e12
 
-    result = optimize.minimize(negative, x0=np.log([1.0, 1.0, 1.0, 1.0]), method="L-BFGS-B",
-                               bounds=[(-12, 12)] * 4,
+    bounds = [(-12, 12), (-12, 12), (-12, 12), (-12, 10)]
+    result = optimize.minimize(negative, x0=np.array([0.0, 0.0, 0.0, np.log(2.0)]),
+                               method="L-BFGS-B", bounds=bounds,
                                options={"maxiter": max_iterations, "ftol": 1e-12, "gtol": 1e-8})
-    r, alpha, a, b = np.exp(result.x)
-    alpha *= scale
-    at_bound = np.any(np.abs(result.x) >= 12 - 1e-6)
-    if not result.success or at_bound or not np.isfinite(result.fun):
+    r, alpha, a, b = unpack(result.x)
+    # L-BFGS-B may stop on a flat ridge with 'ABNORMAL' after it has converged:
+    # accept a stop where the gradient of every parameter not at a bound is small.
+    free = np.array([low + 1e-6 < value < high - 1e-6
+                     for value, (low, high) in zip(result.x, bounds, strict=True)])
+    gradient = optimize.approx_fprime(result.x, negative, 1e-7)
+    stationary = bool(np.all(np.abs(gradient[free]) < 1e-4))
+    at_bound = not free[:3].all()
+    if not (result.success or stationary) or at_bound or not np.isfinite(result.fun):
         raise ValueModelError(
             f"the BG/NBD fit did not converge ({result.message}; r={r:.4g}, alpha={alpha:.4g}, "
             f"a={a:.4g}, b={b:.4g}): the purchase pattern does not identify the model")
