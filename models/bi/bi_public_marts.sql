@@ -18,6 +18,10 @@
 {%- set public_marts = [
     'dim_customer_segments',
     'customer_value',
+    'customer_value_model',
+    'customer_value_backtest',
+    'customer_value_backtest_weekly',
+    'customer_value_backtest_calibration',
     'customer_cluster_assignments',
     'segment_profiles',
     'segment_drivers',

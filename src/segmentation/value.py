@@ -384,3 +384,38 @@ def score_customers(row: dict, frequency, recency, age, average_value, *,
                                                annual_discount_rate=annual_discount_rate),
     }
     return {name: values[inverse.ravel()] for name, values in scored.items()}
+
+
+def _distinct_summaries(frequency, recency, age) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct (x, t_x, T) rows as a (k, 3) array, how many customers share
+    each, the index of each customer's row): most customers share a summary."""
+    columns = np.column_stack(_arrays(frequency, recency, age))
+    keys, inverse, counts = np.unique(columns, axis=0, return_inverse=True, return_counts=True)
+    return keys, counts, inverse.ravel()
+
+
+def backtest_customers(row: dict, frequency, recency, age, *,
+                       holdout_weeks: float) -> dict[str, np.ndarray]:
+    """Each calibration customer's probability alive at the cut-off and the
+    purchases the backtest model (fitted on the calibration window) expects in
+    the holdout, to set beside the purchases they made there."""
+    bgnbd, _ = fits_of(row)
+    keys, _, inverse = _distinct_summaries(frequency, recency, age)
+    x, t_x, big_t = keys.T
+    return {
+        "probability_alive": probability_alive(bgnbd, x, t_x, big_t)[inverse],
+        "predicted_holdout_purchases": expected_purchases(
+            bgnbd, holdout_weeks, x, t_x, big_t)[inverse],
+    }
+
+
+def expected_cumulative_purchases(row: dict, frequency, recency, age,
+                                  horizons_weeks) -> np.ndarray:
+    """The purchases all the given customers together are expected to make in
+    the first h weeks after the cut-off, for each h of horizons_weeks: the
+    curve a backtest tracks against the actual cumulative purchases."""
+    bgnbd, _ = fits_of(row)
+    keys, counts, _ = _distinct_summaries(frequency, recency, age)
+    x, t_x, big_t = keys.T
+    return np.array([float(counts @ expected_purchases(bgnbd, float(h), x, t_x, big_t))
+                     for h in horizons_weeks])

@@ -32,7 +32,7 @@ as_of as (
 
     select
         as_of_date,
-        {{ dbt.dateadd('day', -holdout_days, 'as_of_date') }} as calibration_end
+        cast({{ dbt.dateadd('day', -holdout_days, 'as_of_date') }} as date) as calibration_end
     from {{ ref('int_as_of_date') }}
 
 ),
@@ -95,6 +95,7 @@ select
         as {{ type_double() }}) / 7 as age_weeks,
     case when per_customer.purchase_days > 1
         then per_customer.repeat_value / (per_customer.purchase_days - 1) end as average_repeat_value,
+    as_of.as_of_date,
     as_of.calibration_end,
     per_customer.first_purchase_date <= as_of.calibration_end as in_calibration,
     case when per_customer.first_purchase_date <= as_of.calibration_end

@@ -12,6 +12,11 @@
         var('at_risk_min_recency_days') (default 30) days: a customer who
         buys every few days and paused for a fortnight is not a retention
         case yet.
+    Ranked by value at risk (customer_value): the predicted 12-month value
+    lost if the customer has dropped out, (1 - probability alive) x the value
+    of an active customer, from the BG/NBD and Gamma-Gamma models. Without a
+    value model (customer_value_model says why) the list is ranked by the
+    historical revenue at stake below, which every row also carries.
     Revenue at stake is the customer's net revenue per year of tenure, with
     tenure counted as at least one year:
         monetary / greatest(tenure_days / 365.25, 1)
@@ -30,6 +35,13 @@ with
 customers as (
 
     select * from {{ ref('dim_customer_segments') }}
+
+),
+
+customer_values as (
+
+    select customer_id, probability_alive, predicted_value_12m, value_at_risk
+    from {{ ref('customer_value') }}
 
 ),
 
@@ -54,9 +66,13 @@ candidates as (
         customers.monetary,
         customers.tenure_days,
         customers.monetary / greatest(customers.tenure_days / 365.25, 1)
-            as revenue_at_stake_per_year
+            as revenue_at_stake_per_year,
+        customer_values.probability_alive,
+        customer_values.predicted_value_12m,
+        customer_values.value_at_risk
     from customers
     inner join rfm on customers.customer_id = rfm.customer_id
+    left join customer_values on customers.customer_id = customer_values.customer_id
     where customers.frequency >= 2
         and customers.tenure_days >= {{ min_tenure_days }}
         and customers.purchase_cadence_days > 0
@@ -70,7 +86,9 @@ candidates as (
 select
     cast(customer_id as {{ dbt.type_string() }}) as customer_id,
     cast(
-        row_number() over (order by revenue_at_stake_per_year desc, customer_id) as integer
+        row_number() over (order by
+            case when value_at_risk is null then 1 else 0 end,
+            value_at_risk desc, revenue_at_stake_per_year desc, customer_id) as integer
     ) as risk_rank,
     cast(segment_id as integer) as segment_id,
     cast(segment_name as {{ dbt.type_string() }}) as segment_name,
@@ -81,5 +99,8 @@ select
     cast(frequency as integer) as frequency,
     cast(monetary as double) as monetary,
     cast(tenure_days as integer) as tenure_days,
-    cast(round(revenue_at_stake_per_year, 2) as double) as revenue_at_stake_per_year
+    cast(round(revenue_at_stake_per_year, 2) as double) as revenue_at_stake_per_year,
+    cast(probability_alive as double) as probability_alive,
+    cast(predicted_value_12m as double) as predicted_value_12m,
+    cast(value_at_risk as double) as value_at_risk
 from candidates

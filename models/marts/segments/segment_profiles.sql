@@ -5,7 +5,9 @@
     deviation from the population (segment mean minus population mean, in
     population standard deviations); and whether it is real: its bootstrap
     stability from the fit (ml_cluster_stability, through the cluster
-    numbering that gives each fitted cluster its segment id).
+    numbering that gives each fitted cluster its segment id); and what it
+    is worth from here on: its members' predicted 12-month value and value
+    at risk (customer_value; null when there is no value model).
 -#}
 {%- set features = profile_features() %}
 
@@ -20,6 +22,13 @@ customers as (
 names as (
 
     select * from {{ ref('ml_segment_names') }}
+
+),
+
+customer_values as (
+
+    select customer_id, predicted_value_12m, value_at_risk
+    from {{ ref('customer_value') }}
 
 ),
 
@@ -60,12 +69,15 @@ per_segment as (
     select
         segment_id,
         count(*) as customers,
-        sum(monetary) as revenue
+        sum(monetary) as revenue,
+        sum(customer_values.predicted_value_12m) as predicted_value_12m,
+        sum(customer_values.value_at_risk) as value_at_risk
         {%- for feature in features %},
         avg({{ feature }}) as mean_{{ feature }},
         {{ quantile(feature, 0.5) }} as median_{{ feature }}
         {%- endfor %}
     from customers
+    left join customer_values on customers.customer_id = customer_values.customer_id
     group by segment_id
 
 ),
@@ -101,6 +113,9 @@ select
     cast(round(per_segment.revenue, 2) as double) as revenue,
     cast(round(case when population.revenue > 0 then per_segment.revenue / population.revenue else 0 end, 6) as double) as revenue_share,
     cast(round(per_segment.revenue / per_segment.customers, 2) as double) as revenue_per_customer,
+    cast(round(per_segment.predicted_value_12m, 2) as double) as predicted_value_12m,
+    cast(round(per_segment.predicted_value_12m / per_segment.customers, 2) as double) as predicted_value_12m_per_customer,
+    cast(round(per_segment.value_at_risk, 2) as double) as value_at_risk,
     cast(round(stability.segment_jaccard, 4) as double) as segment_stability
     {%- for feature in features %},
     cast(round(per_segment.mean_{{ feature }}, 4) as double) as mean_{{ feature }},
