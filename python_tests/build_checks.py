@@ -11,11 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dbt_runner import HANG_GUARD_SECONDS
+from dbt_runner import HANG_GUARD_SECONDS, DbtBuild
 
 # DuckDB release the published serving file must open in (fixture old_duckdb):
 # the oldest 1.x. docs/bi-guide.md lists the others tried.
 OLD_DUCKDB_VERSION = "1.0.0"
+
+
+def require_success(build: DbtBuild) -> None:
+    """Fail with the build's output unless it succeeded."""
+    assert build.succeeded, build.describe()
 
 
 @contextmanager

@@ -124,6 +124,16 @@ def build_single_cohort_shop(dbt_pool) -> DbtBuild:
     return dbt_pool.result("single_cohort_shop")
 
 
+@pytest.fixture(scope="session")
+def build_few_repeat_buyers(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("few_repeat_buyers")
+
+
+@pytest.fixture(scope="session")
+def build_short_history_shop(dbt_pool) -> DbtBuild:
+    return dbt_pool.result("short_history_shop")
+
+
 # cases.warehouse_tables
 @pytest.fixture(scope="session")
 def build_realistic_shop_tables(dbt_pool) -> DbtBuild:

@@ -139,7 +139,9 @@ def test_customers_at_risk_are_overdue_and_valuable(build_demo_a):
     assert len(at_risk) > 0
     assert (at_risk["recency_days"] > 2 * at_risk["usual_gap_days"] - 1e-9).all()
     assert (at_risk["tenure_days"] >= 90).all()
-    assert at_risk["revenue_at_stake_per_year"].is_monotonic_decreasing
+    # Ranked by the value model's value at risk (customer_value).
+    assert at_risk["value_at_risk"].notna().all()
+    assert at_risk["value_at_risk"].is_monotonic_decreasing
     # Never more than a year at the customer's historical rate, nor than lifetime revenue.
     per_year = at_risk["monetary"] / np.maximum(at_risk["tenure_days"] / 365.25, 1)
     assert np.allclose(at_risk["revenue_at_stake_per_year"], per_year, atol=0.005)

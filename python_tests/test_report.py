@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -25,6 +26,8 @@ CORE_CHARTS = {
     "chart-histograms", "chart-correlations", "chart-k-selection", "chart-cluster-plot",
     "chart-dendrogram", "chart-segment-sizes", "chart-segment-heatmap",
 }
+# The customer value section's charts, when the value model was fitted.
+VALUE_CHARTS = {"chart-value-alive", "chart-value-backtest", "chart-value-calibration"}
 ALL_RENDERED = """() => {
     const ids = document.querySelector('meta[name=segmentation-charts]').content.split(' ');
     return ids.every(id => document.querySelector('#' + id + ' .main-svg'));
@@ -36,6 +39,13 @@ def _charts(path: Path) -> set[str]:
     marker = 'name="segmentation-charts" content="'
     start = text.index(marker) + len(marker)
     return set(text[start:text.index('"', start)].split())
+
+
+def _section(path: Path, anchor: str) -> str | None:
+    """The HTML of one report section, or None when the report left it out."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f'<section id="{anchor}">')
+    return None if start < 0 else text[start:text.index("</section>", start)]
 
 
 def _render(report: Path, screenshot: str) -> tuple[set[str], object]:
@@ -61,8 +71,8 @@ def test_report_of_the_demo_build_renders_every_chart_offline(build_demo_a, tmp_
     out = tmp_path / "report.html"
     assert cli_main(["report", "--db", str(build_demo_a.db_path), "--out", str(out),
                      "--quiet"]) == 0
-    expected = CORE_CHARTS | {"chart-rfm-grid", "chart-rfm-crosstab", "chart-method-agreement",
-                              "chart-gmm-bic"}
+    expected = CORE_CHARTS | VALUE_CHARTS | {"chart-rfm-grid", "chart-rfm-crosstab",
+                                             "chart-method-agreement", "chart-gmm-bic"}
     listed = _charts(out)
     assert expected <= listed
     # The demo segments on behaviour, not on income: no income x spending plot.
@@ -117,6 +127,7 @@ def test_report_of_customers_only_data_has_the_income_spending_plot(build_plante
     assert "chart-rfm-grid" not in listed and "chart-rfm-crosstab" not in listed
     text = out.read_text(encoding="utf-8")
     assert "No orders in the input: recency, frequency and monetary value" in text
+    assert "No orders in the input: the value models predict purchases" in text
     assert "share of revenue" not in text.lower() and "Revenue per customer" not in text
     assert "Size (no orders in the input, so no revenue)" in text
     drawn, log = _render(out, "report-customers-only.png")
@@ -153,6 +164,120 @@ def test_heat_map_leaves_out_the_group_the_model_did_not_place(build_realistic_s
     assert "NaN" not in heatmap and "No Purchase Yet" not in heatmap
 
 
+def test_value_section_of_the_demo_build(build_demo_a, tmp_path):
+    """Probability alive against recency and frequency, the backtest week by week
+    with its final error, the calibration chart, and the value by segment."""
+    assert build_demo_a.succeeded, build_demo_a.describe()
+    out = write_report(build_demo_a.db_path, tmp_path / "report.html")
+    assert VALUE_CHARTS <= _charts(out)
+    section = _section(out, "value")
+    assert section is not None
+    assert "Probability alive by repeat purchases and weeks since the last purchase" in section
+    # The final relative error, in words, in the backtest's heading.
+    last = build_demo_a.query("select holdout_week, relative_error from "
+                              "customer_value_backtest_weekly order by holdout_week desc limit 1")
+    error = float(last.relative_error.iloc[0])
+    assert (f"by week {int(last.holdout_week.iloc[0])} the model expected "
+            f"{_format(abs(error), 'share')} {'fewer' if error < 0 else 'more'} "
+            "than were made") in section
+    assert ("Backtest by repeat purchases before the cut-off: mean holdout purchases, actual "
+            "and predicted") in section
+    # Every segment in the value table, in the report's order, the totals beside it.
+    profiles = build_demo_a.query(
+        "select segment_name, predicted_value_12m, value_at_risk from segment_profiles "
+        "order by segment_id")
+    table = section[section.index("<caption>Predicted value by segment</caption>"):]
+    positions = [table.index(f"<td>{html.escape(name)}</td>") for name in profiles.segment_name]
+    assert positions == sorted(positions)
+    assert (f"{_format(profiles.predicted_value_12m.sum(), 'money')} predicted, "
+            f"{_format(profiles.value_at_risk.sum(), 'money')} at risk") in section
+    assert "No predicted value" not in section and "No backtest" not in section
+
+
+# Reasons customer_value_model gives (segmentation.value, ml_customer_value_model).
+NO_REPEAT_BUYERS = ("only 12 of 2000 customers bought again in the calibration window; BG/NBD "
+                    "needs at least 30 repeat buyers to tell dropout from a low purchase rate")
+SHORT_HISTORY = ("no customer's first purchase is by the backtest cut-off (as_of_date minus var "
+                 "value_holdout_days = 182 days): the purchases span less than the holdout; "
+                 "lower value_holdout_days")
+VALUE_COLUMNS = ("probability_alive", "expected_purchases_90d", "expected_purchases_365d",
+                 "expected_average_value", "predicted_value_12m", "value_at_risk")
+
+
+def _unfit(source: Path, db: Path, purposes: dict[str, str]) -> Path:
+    """A copy of `source` whose value model rows of `purposes` ({purpose: reason})
+    were not fitted, the marts emptied as the build leaves them then."""
+    shutil.copy(source, db)
+    parameters = ", ".join(f"{name} = null" for name in (
+        "r", "alpha", "a", "b", "bgnbd_log_likelihood", "bgnbd_customers", "repeat_buyers",
+        "p", "q", "gamma", "gamma_gamma_log_likelihood", "gamma_gamma_customers"))
+    with duckdb.connect(str(db)) as con:
+        for purpose, reason in purposes.items():
+            con.execute(f"update customer_value_model set status = 'not_fitted', reason = ?, "
+                        f"{parameters} where purpose = ?", [reason, purpose])
+        if "backtest" in purposes:
+            for name in ("customer_value_backtest", "customer_value_backtest_weekly",
+                         "customer_value_backtest_calibration"):
+                con.execute(f"delete from {name}")
+        if "score" in purposes:
+            empty = ", ".join(f"{name} = null" for name in VALUE_COLUMNS)
+            con.execute(f"update customer_value set {empty}, value_basis = 'no model: ' || ? "
+                        "where repeat_purchases is not null", [purposes["score"]])
+            con.execute("update segment_profiles set predicted_value_12m = null, "
+                        "predicted_value_12m_per_customer = null, value_at_risk = null")
+    return db
+
+
+def test_value_section_of_an_unfitted_model_gives_the_reason(build_demo_a, tmp_path):
+    """Too few repeat buyers: no model, empty value marts; one sentence says why, no
+    charts (and no empty ones)."""
+    db = _unfit(build_demo_a.db_path, tmp_path / "unfitted.duckdb",
+                {"score": NO_REPEAT_BUYERS, "backtest": NO_REPEAT_BUYERS})
+    out = write_report(db, tmp_path / "report.html")
+    section = _section(out, "value")
+    assert section is not None
+    assert ("No predicted value in this build: the value model could not be fitted "
+            f"({html.escape(NO_REPEAT_BUYERS)}).") in section
+    assert "<figure" not in section and "<table" not in section
+    listed = _charts(out)
+    assert CORE_CHARTS <= listed and not {c for c in listed if c.startswith("chart-value-")}
+
+
+def test_value_section_without_a_backtest_keeps_the_scores(build_demo_a, tmp_path):
+    """A history shorter than the holdout: the values are there, the backtest
+    says why it is not."""
+    db = _unfit(build_demo_a.db_path, tmp_path / "no_backtest.duckdb",
+                {"backtest": SHORT_HISTORY})
+    out = write_report(db, tmp_path / "report.html")
+    listed = _charts(out)
+    assert "chart-value-alive" in listed
+    assert "chart-value-backtest" not in listed and "chart-value-calibration" not in listed
+    section = _section(out, "value")
+    assert "<caption>Predicted value by segment</caption>" in section
+    assert ("No backtest in this build: the value model could not be refitted on the "
+            "purchases up to ") in section and html.escape(SHORT_HISTORY) in section
+
+
+def test_report_of_a_build_without_the_value_marts_leaves_the_section_out(build_demo_a,
+                                                                          tmp_path):
+    """A database of an older version: no value marts, no value columns in
+    segment_profiles; the rest of the report is as before."""
+    db = tmp_path / "before_value.duckdb"
+    shutil.copy(build_demo_a.db_path, db)
+    with duckdb.connect(str(db)) as con:
+        for name in ("customer_value", "customer_value_model", "customer_value_backtest",
+                     "customer_value_backtest_weekly", "customer_value_backtest_calibration"):
+            con.execute(f"drop table {name}")
+        for column in ("predicted_value_12m", "predicted_value_12m_per_customer",
+                       "value_at_risk"):
+            con.execute(f"alter table segment_profiles drop column {column}")
+    out = write_report(db, tmp_path / "report.html")
+    assert _section(out, "value") is None
+    listed = _charts(out)
+    assert CORE_CHARTS <= listed and not listed & VALUE_CHARTS
+    assert 'href="#value"' not in out.read_text(encoding="utf-8")
+
+
 def test_every_segment_has_a_colour_of_its_own(tmp_path):
     """Segment ids are not consecutive (-1 No Purchase Yet, ids a refit retired):
     -1 and 11 once shared a colour in the migration chart."""
@@ -176,7 +301,7 @@ def test_report_progress_lines_and_atomic_write(build_demo_a, tmp_path):
     out = write_report(build_demo_a.db_path, tmp_path / "nested" / "report.html",
                        progress=lines.append)
     assert lines[0].startswith("report: reading the marts")
-    assert any("[9/9]" in line for line in lines) and "wrote" in lines[-1]
+    assert any("[10/10]" in line for line in lines) and "wrote" in lines[-1]
     assert out.exists() and not list(out.parent.glob("*.partial"))
 
 

@@ -45,6 +45,8 @@ CASES: dict[str, Case] = {
     "fail_score_after_scaling_rebuilt": history.case_fail_score_after_scaling_rebuilt,
     "realistic_shop": realistic_shops.case_realistic_shop,
     "single_cohort_shop": realistic_shops.case_single_cohort_shop,
+    "few_repeat_buyers": realistic_shops.case_few_repeat_buyers,
+    "short_history_shop": realistic_shops.case_short_history_shop,
     "realistic_shop_tables": warehouse_tables.case_realistic_shop_tables,
     "planted_customers_table": warehouse_tables.case_planted_customers_table,
     "planted_customers": planted.case_planted_customers,

@@ -9,8 +9,9 @@ charts keep plotly's hover, zoom and legend toggles.
 Sections: overview, exploration (distributions before and after
 transformation, correlations, summary), choosing k, cluster plots, the Ward
 dendrogram, segment profiles (sizes, standardized means, drivers, rules,
-actions), RFM, agreement between methods, and migration between runs where a
-`segment_migration` table exists.
+actions), RFM, customer value (probability alive, the value model's backtest,
+predicted value by segment) where the value marts exist, agreement between
+methods, and migration between runs where a `segment_migration` table exists.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ SCATTER_SAMPLE = 4000
 PALETTE = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B",
            "#B279A2", "#FF9DA6", "#9D755D", "#BAB0AC", "#1F77B4", "#D62728")
 NOISE_COLOUR = "#7F7F7F"
+# Cells of the probability-alive heat map, (lower bound, label): weeks since the
+# last purchase by month, quarter, half-year and year; repeat purchases one by
+# one where most customers are, wider above.
+WEEKS_SINCE_BINS = ((0, "0-4"), (4, "4-8"), (8, "8-13"), (13, "13-26"), (26, "26-39"),
+                    (39, "39-52"), (52, "52-78"), (78, "78-104"), (104, "104+"))
+REPEAT_PURCHASE_BINS = ((0, "0"), (1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5-6"),
+                        (7, "7-9"), (10, "10+"))
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 Progress = Callable[[str], None]
@@ -103,6 +111,7 @@ def write_report(db_path: Path, out_path: Path, *, title: str = "Customer segmen
             ("dendrogram", lambda: _dendrogram(marts)),
             ("segment profiles", lambda: _profiles(marts, colours)),
             ("RFM", lambda: _rfm(marts)),
+            ("customer value", lambda: _value(marts)),
             ("method agreement", lambda: _agreement(marts)),
             ("migration", lambda: _migration(marts, colours)),
         ]
@@ -550,6 +559,184 @@ def _rfm_segment_order(marts: _Marts, present: list[str]) -> list[str]:
     return known + sorted(name for name in present if name not in known)
 
 
+def _value(marts: _Marts) -> Section | None:
+    if not marts.has("customer_value_model"):
+        return None
+    models = marts.frame(
+        "select purpose, status, reason, window_end_date, bgnbd_customers, repeat_buyers "
+        "from customer_value_model").set_index("purpose")
+    if "score" not in models.index:
+        return None
+    section = Section("value", "Customer value")
+    if not _has_orders(marts):
+        section.blocks.append(
+            "<p>No orders in the input: the value models predict purchases from past "
+            "purchases, so there is nothing to predict from. Add an orders file to see this "
+            "section.</p>")
+        return section
+    score = models.loc["score"]
+    if score.status != "fitted":
+        # One sentence instead of charts: the reason is what the reader can act on.
+        section.blocks.append(
+            "<p>No predicted value in this build: the value model could not be fitted "
+            f"({html.escape(str(score.reason))}).</p>")
+        return section
+    section.intro = (
+        "Purchases and their value expected over the next 12 months, from the "
+        "buy-till-you-die models the build fitted: BG/NBD for repeat purchases and dropout, "
+        "Gamma-Gamma for the value of a purchase (fitted on "
+        f"{_format(score.bgnbd_customers, 'count')} customers, "
+        f"{_format(score.repeat_buyers, 'count')} of them repeat buyers). Value at risk is the "
+        "12-month value lost if a customer has already dropped out.")
+    _value_by_segment(marts, section)
+    _value_alive(marts, section)
+    _value_backtest(marts, section, models)
+    return section
+
+
+def _value_by_segment(marts: _Marts, section: Section) -> None:
+    # A build of an older version has no value columns in segment_profiles.
+    if "predicted_value_12m" not in marts.frame("select * from segment_profiles limit 0"):
+        return
+    segments = marts.frame(
+        "select segment_id, segment_name, customers, predicted_value_12m, "
+        "predicted_value_12m_per_customer, value_at_risk from segment_profiles "
+        "order by segment_id")
+    valued = segments.dropna(subset=["predicted_value_12m"])
+    if valued.empty:
+        return
+    predicted, at_risk = valued.predicted_value_12m.sum(), valued.value_at_risk.sum()
+    # Summed over customers, predicted value + value at risk is what they would
+    # bring if every one were still active.
+    text = (f"Over the next 12 months: {_format(predicted, 'money')} predicted, "
+            f"{_format(at_risk, 'money')} at risk "
+            f"({_format(at_risk / (predicted + at_risk), 'share')} of what these customers "
+            "would bring if every one were still active).")
+    section.blocks.append(f"<p>{html.escape(text)}</p>")
+    section.blocks.append(_table(segments, {
+        "segment_name": "Segment", "customers": "Customers",
+        "predicted_value_12m": "Predicted value, 12 months",
+        "predicted_value_12m_per_customer": "Per customer", "value_at_risk": "Value at risk"},
+        kinds={"customers": "count", "predicted_value_12m": "money",
+               "predicted_value_12m_per_customer": "money", "value_at_risk": "money"},
+        caption="Predicted value by segment"))
+    unvalued = segments.segment_name[segments.predicted_value_12m.isna()].tolist()
+    if unvalued:
+        section.blocks.append(
+            f"<p>Left blank: {html.escape(', '.join(unvalued))}, customers without a purchase, "
+            "whom the models do not value.</p>")
+
+
+def _value_alive(marts: _Marts, section: Section) -> None:
+    if not marts.has("customer_value"):
+        return
+    # Cells aggregated in DuckDB: at most 72 rows come back, however many customers.
+    repeats = _bin_sql("repeat_purchases", REPEAT_PURCHASE_BINS)
+    weeks = _bin_sql("age_weeks - recency_weeks", WEEKS_SINCE_BINS)
+    cells = marts.frame(
+        f"select {repeats} as repeat_bin, {weeks} as weeks_bin, count(*) as customers, "
+        "avg(probability_alive) as probability_alive from customer_value "
+        "where probability_alive is not null group by all")
+    if cells.empty:
+        return
+    # Up to the last bin anyone is in: a short history has no 104+ column.
+    rows = range(int(cells.repeat_bin.max()) + 1)
+    columns = range(int(cells.weeks_bin.max()) + 1)
+    alive = (cells.pivot(index="repeat_bin", columns="weeks_bin", values="probability_alive")
+             .reindex(index=rows, columns=columns))
+    counts = (cells.pivot(index="repeat_bin", columns="weeks_bin", values="customers")
+              .reindex(index=rows, columns=columns).fillna(0))
+    values = alive.to_numpy(dtype=float)
+    figure = go.Figure(go.Heatmap(
+        z=values, x=[WEEKS_SINCE_BINS[i][1] for i in columns],
+        y=[REPEAT_PURCHASE_BINS[i][1] for i in rows], zmin=0, zmax=1, colorscale="Blues",
+        text=[[f"{v:.2f}" if np.isfinite(v) else "" for v in row] for row in values],
+        texttemplate="%{text}", customdata=counts.to_numpy(), hoverongaps=False,
+        colorbar={"title": "mean<br>P(alive)"},
+        hovertemplate="%{y} repeat purchases, %{x} weeks since the last one: mean P(alive) "
+                      "%{z:.2f} over %{customdata:,} customers<extra></extra>"))
+    # Category axes: plotly would read "0-4" as a date and "5-6" off a number axis.
+    figure.update_layout(height=460, xaxis={"type": "category",
+                                            "title": "weeks since the last purchase"},
+                         yaxis={"type": "category", "title": "repeat purchases"})
+    section.blocks.append(_chart(figure, "chart-value-alive",
+                                 "Probability alive by repeat purchases and weeks since the "
+                                 "last purchase", section))
+    section.blocks.append(
+        "<p>BG/NBD lets a customer drop out only after a repeat purchase, so a customer "
+        "with none counts as alive (the bottom row is 1). Above it, the longer the silence "
+        "against a customer's usual rhythm, the likelier they have gone: a frequent buyer "
+        "silent for months is more likely lost than an occasional one.</p>")
+
+
+def _value_backtest(marts: _Marts, section: Section, models: pd.DataFrame) -> None:
+    if "backtest" not in models.index or not marts.has(
+            "customer_value_backtest_weekly", "customer_value_backtest_calibration"):
+        return
+    backtest = models.loc["backtest"]
+    cutoff = (str(backtest.window_end_date)[:10] if pd.notna(backtest.window_end_date)
+              else None)
+    if backtest.status != "fitted":
+        before = f"the purchases up to {cutoff}" if cutoff else "the purchases before the holdout"
+        section.blocks.append(
+            f"<p>No backtest in this build: the value model could not be refitted on "
+            f"{before} ({html.escape(str(backtest.reason))}).</p>")
+        return
+    weekly = marts.frame(
+        "select holdout_week, week_end_date, expected_cumulative_purchases, "
+        "actual_cumulative_purchases, relative_error from customer_value_backtest_weekly "
+        "order by holdout_week")
+    groups = marts.frame(
+        "select calibration_repeat_purchases_label as label, customers, "
+        "mean_predicted_holdout_purchases, mean_actual_holdout_purchases "
+        "from customer_value_backtest_calibration order by calibration_repeat_purchases")
+    if weekly.empty:
+        return
+    section.blocks.append(
+        "<p>The backtest: the models refitted on the purchases up to "
+        f"{cutoff or 'the cut-off'} predict the {len(weekly)} weeks after it for the "
+        f"{_format(groups.customers.sum(), 'count')} customers of the fit sample who had bought by then, beside what they did "
+        "(purchases are purchase days). The first chart checks the total, the second group "
+        "by group: a model can track the total and still get the heavy buyers wrong.</p>")
+    dates = weekly.week_end_date.astype(str).str[:10]
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(
+        x=weekly.holdout_week, y=weekly.actual_cumulative_purchases, mode="lines+markers",
+        name="actual", line_color=PALETTE[0], customdata=dates,
+        hovertemplate="week %{x} (to %{customdata}): %{y:,} made<extra></extra>"))
+    figure.add_trace(go.Scatter(
+        x=weekly.holdout_week, y=weekly.expected_cumulative_purchases, mode="lines",
+        name="expected by the model", line={"color": PALETTE[1], "dash": "dash"},
+        customdata=dates,
+        hovertemplate="week %{x} (to %{customdata}): %{y:,.0f} expected<extra></extra>"))
+    figure.update_layout(height=420, xaxis_title="weeks after the cut-off",
+                         yaxis_title="purchases since the cut-off")
+    last = weekly.iloc[-1]
+    heading = "Backtest week by week: cumulative purchases after the cut-off"
+    if pd.notna(last.relative_error):
+        heading += (f" (by week {int(last.holdout_week)} the model expected "
+                    f"{_relative_error_words(last.relative_error)})")
+    section.blocks.append(_chart(figure, "chart-value-backtest", heading, section))
+    if groups.empty:
+        return
+    figure = go.Figure()
+    for column, name, colour in (("mean_actual_holdout_purchases", "actual", PALETTE[0]),
+                                 ("mean_predicted_holdout_purchases", "predicted", PALETTE[1])):
+        figure.add_trace(go.Bar(
+            x=groups.label, y=groups[column], name=name, marker_color=colour,
+            customdata=groups.customers,
+            hovertemplate=f"%{{x}} repeat purchases before the cut-off (%{{customdata:,}} "
+                          f"customers): %{{y:.2f}} {name} per customer<extra></extra>"))
+    figure.update_layout(barmode="group", height=420,
+                         xaxis={"type": "category",
+                                "title": "repeat purchases before the cut-off"},
+                         yaxis_title="holdout purchases per customer (mean)")
+    section.blocks.append(_chart(
+        figure, "chart-value-calibration",
+        "Backtest by repeat purchases before the cut-off: mean holdout purchases, actual "
+        "and predicted", section))
+
+
 def _agreement(marts: _Marts) -> Section | None:
     if not marts.has("cluster_method_agreement"):
         return None
@@ -692,6 +879,21 @@ def _segment_label(value: object, names: dict[int, str] | None = None, *,
         return missing
     name = (names or {}).get(int(value))
     return f"{name} [{int(value)}]" if name else f"segment {int(value)}"
+
+
+def _bin_sql(expression: str, bins: Sequence[tuple[float, str]]) -> str:
+    """SQL for the index of the bin of `expression` among `bins` ((lower bound,
+    label), ascending); anything below the second bound is in the first."""
+    cases = " ".join(f"when {expression} >= {lower} then {index}"
+                     for index, (lower, _) in reversed(list(enumerate(bins))) if index)
+    return f"case {cases} else 0 end"
+
+
+def _relative_error_words(error: float) -> str:
+    """expected / actual - 1 in words: -0.198 is "19.8% fewer than were made"."""
+    if abs(error) < 0.0005:
+        return "as many as were made"
+    return f"{_format(abs(error), 'share')} {'fewer' if error < 0 else 'more'} than were made"
 
 
 def _transparent(colour: str, alpha: float = 0.35) -> str:

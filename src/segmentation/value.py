@@ -110,6 +110,9 @@ def fit_bgnbd(frequency, recency, age, *, min_repeat_buyers: int = 30,
     """
     x, t_x, big_t = _arrays(frequency, recency, age)
     _check_summary(x, t_x, big_t)
+    if len(x) == 0:
+        raise ValueModelError("no customer has a purchase in the window: there is nothing "
+                              "to fit the value model on")
     repeat_buyers = int((x > 0).sum())
     if repeat_buyers < min_repeat_buyers:
         raise ValueModelError(
@@ -186,17 +189,57 @@ def expected_purchases(fit: BgNbdFit, horizon: float, frequency, recency, age) -
     The Gaussian hypergeometric function is evaluated after Euler's transformation,
     2F1(r+x, b+x; a+b+x-1; z) = (1-z)^(a-1-r-x) 2F1(a+b-1-r, a-1; a+b+x-1; z),
     whose parameters stay small for frequent buyers (the direct form overflows).
+    When dropout is nearly the same for everyone (a + b in the thousands, a
+    fit at its homogeneous limit) scipy's 2F1 overflows instead; those rows,
+    and any the series leaves non-finite, are computed by quadrature over the
+    dropout probability (_expected_purchases_by_quadrature), which agrees
+    with the closed form to about 1e-5 where both are finite.
     """
     x, t_x, big_t = _arrays(frequency, recency, age)
     r, alpha, a, b = fit.r, fit.alpha, fit.a, fit.b
     if horizon <= 0:
         return np.zeros_like(x)
+    if a + b > _LARGE_CONCENTRATION:
+        return _expected_purchases_by_quadrature(fit, horizon, x, t_x, big_t)
     a_minus_1 = a - 1 if abs(a - 1) > 1e-9 else 1e-9
     z = horizon / (alpha + big_t + horizon)
-    hyp = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-    bracket = 1 - (1 - z) ** (a - 1) * hyp
-    numerator = (a + b + x - 1) / a_minus_1 * bracket
-    return numerator * probability_alive(fit, x, t_x, big_t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        hyp = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        bracket = 1 - (1 - z) ** (a - 1) * hyp
+        expected = (a + b + x - 1) / a_minus_1 * bracket * probability_alive(fit, x, t_x, big_t)
+    broken = ~np.isfinite(expected) | (expected < 0)
+    if broken.any():
+        expected[broken] = _expected_purchases_by_quadrature(
+            fit, horizon, x[broken], t_x[broken], big_t[broken])
+    return expected
+
+
+# Above this a + b, scipy's 2F1 of the closed form overflows; quadrature instead.
+_LARGE_CONCENTRATION = 1000.0
+# Gauss-Legendre nodes on (0, 1) for the quadrature over the dropout quantile.
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(96)
+_QUANTILES, _QUANTILE_WEIGHTS = (_NODES + 1) / 2, _WEIGHTS / 2
+
+
+def _expected_purchases_by_quadrature(fit: BgNbdFit, horizon: float, x: np.ndarray,
+                                      t_x: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+    """Equation 10 by integrating over the dropout probability p.
+
+    Alive at T, a customer with rate lambda and dropout p makes
+    (1 - exp(-lambda p h)) / p purchases in the next h in expectation
+    (FHL 2005); the posterior of lambda is Gamma(r + x, alpha + T), over which
+    the exponential integrates in closed form, and that of p is
+    Beta(a, b + x), integrated here by Gauss-Legendre over its quantiles
+    (the integrand is bounded and smooth in p, so 96 nodes suffice)."""
+    distinct_x, index = np.unique(x, return_inverse=True)
+    dropout = special.betaincinv(fit.a, fit.b + distinct_x[:, None], _QUANTILES[None, :])[index]
+    shape = (fit.r + x)[:, None]
+    scaled = horizon / (fit.alpha + big_t)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_node = -np.expm1(-shape * np.log1p(dropout * scaled)) / dropout
+    # As p -> 0 the purchases tend to the rate's mean times h.
+    per_node = np.where(dropout > 0, per_node, shape * scaled)
+    return (per_node @ _QUANTILE_WEIGHTS) * probability_alive(fit, x, t_x, big_t)
 
 
 # --------------------------------------------------------------------------- Gamma-Gamma
@@ -330,6 +373,13 @@ VALUE_MODEL_COLUMNS = ("purpose", "status", "reason", "r", "alpha", "a", "b",
                        "time_unit")
 
 
+def not_fitted(purpose: str, reason: str) -> dict:
+    """A row of ml_customer_value_model for a model that could not be fitted."""
+    row = dict.fromkeys(VALUE_MODEL_COLUMNS)
+    row.update(purpose=purpose, time_unit="week", status="not_fitted", reason=reason)
+    return row
+
+
 def fit_value_models(purpose: str, frequency, recency, age, average_value) -> dict:
     """One row of ml_customer_value_model: both fits on one summary, or the
     reason there is no model (status 'not_fitted'), never an exception, so a
@@ -340,8 +390,7 @@ def fit_value_models(purpose: str, frequency, recency, age, average_value) -> di
         bgnbd = fit_bgnbd(frequency, recency, age)
         spend = fit_gamma_gamma(frequency, average_value)
     except ValueModelError as error:
-        row.update(status="not_fitted", reason=str(error))
-        return row
+        return not_fitted(purpose, str(error))
     row.update(status="fitted", r=bgnbd.r, alpha=bgnbd.alpha, a=bgnbd.a, b=bgnbd.b,
                bgnbd_log_likelihood=bgnbd.log_likelihood, bgnbd_customers=bgnbd.customers,
                repeat_buyers=bgnbd.repeat_buyers, p=spend.p, q=spend.q, gamma=spend.gamma,

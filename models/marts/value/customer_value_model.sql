@@ -6,7 +6,6 @@
     customer_value; 'backtest' on those up to the cut-off, for the backtest.
     A row with status 'not_fitted' gives the reason and no parameters.
 -#}
-{%- set holdout_days = checked_var('value_holdout_days') %}
 
 with
 
@@ -14,21 +13,13 @@ value_model as (
 
     select * from {{ ref('ml_customer_value_model') }}
 
-),
-
-as_of as (
-
-    select as_of_date from {{ ref('int_as_of_date') }}
-
 )
 
 select
     cast(value_model.purpose as {{ dbt.type_string() }}) as purpose,
     cast(value_model.status as {{ dbt.type_string() }}) as status,
     cast(value_model.reason as {{ dbt.type_string() }}) as reason,
-    cast(case when value_model.purpose = 'backtest'
-        then {{ dbt.dateadd('day', -holdout_days, 'as_of.as_of_date') }}
-        else as_of.as_of_date end as date) as window_end_date,
+    cast(value_model.window_end_date as date) as window_end_date,
     cast(value_model.r as {{ type_double() }}) as r,
     cast(value_model.alpha as {{ type_double() }}) as alpha,
     cast(value_model.a as {{ type_double() }}) as a,
@@ -43,4 +34,3 @@ select
     cast(value_model.gamma_gamma_customers as bigint) as gamma_gamma_customers,
     cast(value_model.time_unit as {{ dbt.type_string() }}) as time_unit
 from value_model
-cross join as_of

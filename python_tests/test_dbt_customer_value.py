@@ -1,0 +1,154 @@
+"""The customer-value layer in the build (issue 18): customer_value, its
+backtest and model marts, and their use in segment_profiles and
+customers_at_risk, on realistic data and on data that cannot support a fit."""
+
+import numpy as np
+import pytest
+
+from build_checks import require_success
+
+VALUE_COLUMNS = ["probability_alive", "expected_purchases_90d", "expected_purchases_365d",
+                 "expected_average_value", "predicted_value_12m", "value_at_risk"]
+
+
+def test_every_buyer_is_scored_with_sensible_values(build_realistic_shop):
+    build = build_realistic_shop
+    require_success(build)
+    value = build.table("customer_value")
+    dim = build.table("dim_customer_segments")
+    assert sorted(value["customer_id"]) == sorted(dim["customer_id"])
+    model = build.table("customer_value_model").set_index("purpose")
+    assert model.loc["score", "status"] == "fitted", model.loc["score", "reason"]
+
+    buyers = value[value["repeat_purchases"].notna()]
+    assert (buyers["value_basis"] == "model").all()
+    # One-time buyers get the model's values, not nulls.
+    assert buyers[VALUE_COLUMNS].notna().all().all()
+    assert (buyers["repeat_purchases"] == 0).sum() > len(buyers) / 2
+    assert buyers["probability_alive"].between(0, 1).all()
+    # In BG/NBD dropout follows a purchase: no repeat purchase, still alive.
+    assert (buyers.loc[buyers["repeat_purchases"] == 0, "probability_alive"] == 1).all()
+    assert (buyers[VALUE_COLUMNS] >= 0).all().all()
+    assert (buyers["expected_purchases_90d"] <= buyers["expected_purchases_365d"]).all()
+    # Value at risk is what is lost if gone: (1 - p) x the value of an active customer.
+    # The mart rounds predicted_value_12m to cents, so dividing by p scales
+    # that half-cent by (1 - p) / p.
+    alive = buyers[buyers["probability_alive"] > 0.01]
+    odds_against = (1 - alive["probability_alive"]) / alive["probability_alive"]
+    error = (alive["value_at_risk"] - odds_against * alive["predicted_value_12m"]).abs()
+    assert (error <= 0.006 + 0.005 * odds_against * 1.01).all()
+
+    never = value[value["repeat_purchases"].isna()]
+    assert len(never) > 0
+    assert (never["value_basis"] == "no purchase yet").all()
+    assert never[VALUE_COLUMNS].isna().all().all()
+
+
+def test_among_equal_histories_the_longer_silence_is_less_alive(build_realistic_shop):
+    value = build_realistic_shop.query(
+        "select repeat_purchases, age_weeks - recency_weeks as silence_weeks, probability_alive "
+        "from customer_value where repeat_purchases between 2 and 4")
+    for _, group in value.groupby("repeat_purchases"):
+        recent = group[group["silence_weeks"] < 8]["probability_alive"].mean()
+        silent = group[group["silence_weeks"] > 52]["probability_alive"].mean()
+        assert recent > silent + 0.2, (recent, silent)
+
+
+def test_the_backtest_tracks_the_holdout_and_ranks_customers(build_realistic_shop):
+    build = build_realistic_shop
+    backtest = build.table("customer_value_backtest")
+    weekly = build.table("customer_value_backtest_weekly").sort_values("holdout_week")
+    calibration = build.table("customer_value_backtest_calibration")
+    assert len(backtest) > 1000
+    assert (backtest["calibration_end"] < backtest["as_of_date"]).all()
+    assert weekly["holdout_week"].tolist() == list(range(1, 27))
+    assert weekly["holdout_days"].iloc[-1] == 182
+    assert weekly["actual_cumulative_purchases"].is_monotonic_increasing
+    assert weekly["expected_cumulative_purchases"].is_monotonic_increasing
+    # The whole holdout: the weekly curve ends at the per-customer totals.
+    last = weekly.iloc[-1]
+    assert last["actual_cumulative_purchases"] == backtest["actual_holdout_purchases"].sum()
+    assert last["expected_cumulative_purchases"] == pytest.approx(
+        backtest["predicted_holdout_purchases"].sum(), rel=1e-3)
+    assert abs(last["relative_error"]) < 0.15, weekly.tail(3)
+    # The calibration groups partition the backtest customers.
+    assert calibration["customers"].sum() == len(backtest)
+    assert sorted(calibration["calibration_repeat_purchases"]) == list(range(8))
+    assert calibration.set_index("calibration_repeat_purchases").loc[7, "calibration_repeat_purchases_label"] == "7+"
+    # What a marketer relies on: the customers predicted to buy most do.
+    ranked = backtest.sort_values("predicted_holdout_purchases", ascending=False)
+    top = ranked.head(len(ranked) // 10)["actual_holdout_purchases"].mean()
+    bottom = ranked.tail(len(ranked) // 2)["actual_holdout_purchases"].mean()
+    assert top > 5 * bottom, (top, bottom)
+
+
+def test_segments_and_the_retention_list_use_the_values(build_realistic_shop):
+    build = build_realistic_shop
+    profiles = build.table("segment_profiles").set_index("segment_id")
+    per_segment = build.query(
+        "select segment_id, sum(predicted_value_12m) as total, sum(value_at_risk) as at_risk, "
+        "count(*) as customers from customer_value group by segment_id").set_index("segment_id")
+    for segment_id, row in per_segment.iterrows():
+        if np.isnan(row["total"]):
+            assert np.isnan(profiles.loc[segment_id, "predicted_value_12m"])
+            continue
+        assert profiles.loc[segment_id, "predicted_value_12m"] == pytest.approx(row["total"], abs=0.05)
+        assert profiles.loc[segment_id, "value_at_risk"] == pytest.approx(row["at_risk"], abs=0.05)
+        assert profiles.loc[segment_id, "predicted_value_12m_per_customer"] == pytest.approx(
+            row["total"] / row["customers"], abs=0.01)
+    at_risk = build.table("customers_at_risk").sort_values("risk_rank")
+    assert len(at_risk) > 0
+    value = build.table("customer_value").set_index("customer_id")
+    np.testing.assert_allclose(at_risk["value_at_risk"],
+                               value.loc[at_risk["customer_id"], "value_at_risk"])
+    assert at_risk["value_at_risk"].is_monotonic_decreasing
+
+
+def test_too_few_repeat_buyers_leave_values_empty_with_the_reason(build_few_repeat_buyers):
+    build = build_few_repeat_buyers
+    require_success(build)
+    model = build.table("customer_value_model").set_index("purpose")
+    assert (model["status"] == "not_fitted").all()
+    assert "repeat buyers" in model.loc["score", "reason"]
+    assert model[["r", "alpha", "a", "b", "p", "q", "gamma"]].isna().all().all()
+    value = build.table("customer_value")
+    assert len(value) == len(build.table("dim_customer_segments"))
+    buyers = value[value["repeat_purchases"].notna()]
+    assert (buyers["value_basis"] == "no model: " + model.loc["score", "reason"]).all()
+    assert value[VALUE_COLUMNS].isna().all().all()
+    for mart in ("customer_value_backtest", "customer_value_backtest_weekly",
+                 "customer_value_backtest_calibration"):
+        assert build.table(mart).empty, mart
+    # The segments are there, and the retention list falls back to revenue at stake.
+    assert build.table("segment_profiles")["predicted_value_12m"].isna().all()
+    at_risk = build.table("customers_at_risk").sort_values("risk_rank")
+    assert at_risk["revenue_at_stake_per_year"].is_monotonic_decreasing
+
+
+def test_a_history_shorter_than_the_holdout_scores_but_skips_the_backtest(
+        build_short_history_shop):
+    build = build_short_history_shop
+    require_success(build)
+    model = build.table("customer_value_model").set_index("purpose")
+    assert model.loc["score", "status"] == "fitted", model.loc["score", "reason"]
+    assert model.loc["backtest", "status"] == "not_fitted"
+    assert "value_holdout_days" in model.loc["backtest", "reason"]
+    assert build.table("customer_value_backtest").empty
+    value = build.table("customer_value")
+    assert (value.loc[value["repeat_purchases"].notna(), "value_basis"] == "model").all()
+
+
+def test_score_mode_scores_with_the_stored_value_model(build_history_demo):
+    """The history case's last build is in score mode: the value model is the
+    one of the last fit (its window ends before this build's as_of_date) and
+    every buyer is scored with it as of today."""
+    build = build_history_demo
+    require_success(build)
+    model = build.table("customer_value_model").set_index("purpose")
+    assert model.loc["score", "status"] == "fitted"
+    assert str(model.loc["score", "window_end_date"])[:10] == "2025-09-30"
+    value = build.table("customer_value")
+    assert (value["as_of_date"].astype(str).str[:10] == "2025-12-31").all()
+    buyers = value[value["repeat_purchases"].notna()]
+    assert (buyers["value_basis"] == "model").all()
+    assert buyers["probability_alive"].between(0, 1).all()
