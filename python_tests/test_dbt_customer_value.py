@@ -74,7 +74,8 @@ def test_the_backtest_tracks_the_holdout_and_ranks_customers(build_realistic_sho
     # The calibration groups partition the backtest customers.
     assert calibration["customers"].sum() == len(backtest)
     assert sorted(calibration["calibration_repeat_purchases"]) == list(range(8))
-    assert calibration.set_index("calibration_repeat_purchases").loc[7, "calibration_repeat_purchases_label"] == "7+"
+    labels = calibration.set_index("calibration_repeat_purchases")
+    assert labels.loc[7, "calibration_repeat_purchases_label"] == "7+"
     # What a marketer relies on: the customers predicted to buy most do.
     ranked = backtest.sort_values("predicted_holdout_purchases", ascending=False)
     top = ranked.head(len(ranked) // 10)["actual_holdout_purchases"].mean()
@@ -92,7 +93,8 @@ def test_segments_and_the_retention_list_use_the_values(build_realistic_shop):
         if np.isnan(row["total"]):
             assert np.isnan(profiles.loc[segment_id, "predicted_value_12m"])
             continue
-        assert profiles.loc[segment_id, "predicted_value_12m"] == pytest.approx(row["total"], abs=0.05)
+        assert profiles.loc[segment_id, "predicted_value_12m"] == pytest.approx(
+            row["total"], abs=0.05)
         assert profiles.loc[segment_id, "value_at_risk"] == pytest.approx(row["at_risk"], abs=0.05)
         assert profiles.loc[segment_id, "predicted_value_12m_per_customer"] == pytest.approx(
             row["total"] / row["customers"], abs=0.01)

@@ -12,6 +12,7 @@ import warnings
 t0 = time.perf_counter()
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
 t1 = time.perf_counter()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # pandas-3 deprecation warning at lifetimes import
@@ -42,7 +43,8 @@ def main():
     res["bg_exposed_neg_mean_ll_scaled"] = float(bgf._negative_log_likelihood_)
     res["bg_exposed_ll_scaled_total"] = float(-bgf._negative_log_likelihood_ * len(d))
     # back to original time units: LL_orig = LL_scaled + sum(x) * log(scale), scale = 1/max(T)
-    res["bg_ll_lib"] = res["bg_exposed_ll_scaled_total"] + float(d["frequency"].sum() * np.log(bgf._scale))
+    res["bg_ll_lib"] = (res["bg_exposed_ll_scaled_total"]
+                        + float(d["frequency"].sum() * np.log(bgf._scale)))
     res["bg_ll_ref"] = bgnbd_loglik(**bg, x=d["frequency"], tx=d["recency"], T=d["T"])
     res["bg_ll_ref_at_true"] = bgnbd_loglik(**TRUE_BG, x=d["frequency"], tx=d["recency"], T=d["T"])
 

@@ -16,9 +16,11 @@ import warnings
 t0 = time.perf_counter()
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
 t1 = time.perf_counter()
 import pymc_marketing  # noqa: E402
 from pymc_marketing.clv import BetaGeoModel, GammaGammaModel  # noqa: E402
+
 t2 = time.perf_counter()
 
 import pymc as pm  # noqa: E402
@@ -46,8 +48,11 @@ def main():
     res = {"lib": "pymc-marketing", "pymc_marketing_version": pymc_marketing.__version__,
            "pymc_version": pm.__version__, "pytensor_version": pytensor.__version__,
            "python": sys.version.split()[0], "data": path, "n": len(d), "flat_priors": flat,
-           "pytensor_compiledir": str(pytensor.config.compiledir), "pytensor_cxx": str(pytensor.config.cxx),
-           "pytensor_linker": str(pytensor.config.linker), "pytensor_default_mode_linker": type(pytensor.compile.mode.get_default_mode().linker).__name__,
+           "pytensor_compiledir": str(pytensor.config.compiledir),
+           "pytensor_cxx": str(pytensor.config.cxx),
+           "pytensor_linker": str(pytensor.config.linker),
+           "pytensor_default_mode_linker":
+               type(pytensor.compile.mode.get_default_mode().linker).__name__,
            "import_numpy_pandas_s": t1 - t0, "import_lib_s": t2 - t1}
 
     bg_cfg = None
@@ -68,12 +73,14 @@ def main():
     bg = {k: post_scalar(bgm.idata, k) for k in ("r", "alpha", "a", "b")}
     res["bg_params"] = bg
     if not flat:
-        res["bg_params_extra"] = {k: post_scalar(bgm.idata, k) for k in ("phi_dropout", "kappa_dropout")}
+        res["bg_params_extra"] = {k: post_scalar(bgm.idata, k)
+                                  for k in ("phi_dropout", "kappa_dropout")}
     # log-likelihood through the library's own BG/NBD distribution at the fitted point
     dist = BetaGeoNBD.dist(a=bg["a"], b=bg["b"], r=bg["r"], alpha=bg["alpha"], T=d["T"].to_numpy())
     obs = np.stack((d["recency"].to_numpy(), d["frequency"].to_numpy()), axis=1)
     res["bg_ll_lib"] = float(pm.logp(dist, obs).sum().eval())
-    # log posterior (what MAP maximises) at the fitted point, via the model's compiled logp (no jacobian)
+    # log posterior (what MAP maximises) at the fitted point, via the model's
+    # compiled logp (no jacobian)
     m = bgm.model
     ip = m.initial_point()
     point = {}

@@ -20,7 +20,8 @@ def bgnbd_loglik_terms(r, alpha, a, b, x, tx, T):
     A2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
     A3 = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        A4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx), -np.inf)
+        A4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
+                      - (r + x) * np.log(alpha + tx), -np.inf)
     return A1 + A2 + logsumexp(np.stack([A3, A4]), axis=0)
 
 
@@ -30,7 +31,8 @@ def bgnbd_loglik(r, alpha, a, b, x, tx, T):
 
 def bgnbd_expected_x(r, alpha, a, b, t):
     t = np.asarray(t, float)
-    return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+    return ((a + b - 1) / (a - 1)
+            * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t))))
 
 
 def bgnbd_p_alive(r, alpha, a, b, x, tx, T):

@@ -695,9 +695,10 @@ def _value_backtest(marts: _Marts, section: Section, models: pd.DataFrame) -> No
     section.blocks.append(
         "<p>The backtest: the models refitted on the purchases up to "
         f"{cutoff or 'the cut-off'} predict the {len(weekly)} weeks after it for the "
-        f"{_format(groups.customers.sum(), 'count')} customers of the fit sample who had bought by then, beside what they did "
-        "(purchases are purchase days). The first chart checks the total, the second group "
-        "by group: a model can track the total and still get the heavy buyers wrong.</p>")
+        f"{_format(groups.customers.sum(), 'count')} customers of the fit sample who had "
+        "bought by then, beside what they did (purchases are purchase days). The first "
+        "chart checks the total, the second group by group: a model can track the total "
+        "and still get the heavy buyers wrong.</p>")
     dates = weekly.week_end_date.astype(str).str[:10]
     figure = go.Figure()
     figure.add_trace(go.Scatter(
