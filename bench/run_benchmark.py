@@ -58,6 +58,9 @@ TARGET_SIZE = 1_000_000
 TARGET_SPEEDUP = 2.0
 TARGET_PEAK_BYTES = 3_000_000_000
 TOP_NODES = 10
+# The customer-value layer (issue 18): its models and their tests, by name.
+# int_customer_orders is not in it: the order metrics read it too.
+VALUE_LAYER_MARKERS = ("customer_value", "value_fit_sample", "value_backtest")
 
 
 # --------------------------------------------------------------------------- measuring
@@ -613,12 +616,27 @@ def _detail_lines(row: dict[str, Any]) -> list[str]:
         total = sum(node["execution_time"] for node in project["nodes"])
         lines += ["", f"Sum over all {len(project['nodes'])} nodes: {total:,.1f} s "
                   "(two dbt threads, so it can exceed the elapsed time).", ""]
+        value_nodes = _value_layer_nodes(project["nodes"])
+        if value_nodes:
+            value_total = sum(node["execution_time"] for node in value_nodes)
+            lines += [f"Customer value layer: {len(value_nodes)} nodes (models and tests "
+                      f"named {', '.join(VALUE_LAYER_MARKERS)}), {value_total:.2f} s summed "
+                      "execution time, an upper bound of what it adds to the build's "
+                      "elapsed time; the slowest: " + ", ".join(
+                          f"{node['unique_id'].rsplit('.', 1)[-1]} {node['execution_time']:.2f} s"
+                          for node in value_nodes[:3]), ""]
     if notebook and notebook["outcome"].get("step_seconds"):
         lines += ["Notebook steps:", "", "| step | seconds |", "|---|---:|"]
         lines += [f"| {step} | {seconds:.2f} |"
                   for step, seconds in notebook["outcome"]["step_seconds"].items()]
         lines.append("")
     return lines
+
+
+def _value_layer_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The value layer's nodes, slowest first (nodes come sorted that way)."""
+    return [node for node in nodes
+            if any(marker in node["unique_id"] for marker in VALUE_LAYER_MARKERS)]
 
 
 def _write_atomically(path: Path, text: str) -> None:

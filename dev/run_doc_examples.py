@@ -317,6 +317,7 @@ RULES = [
          check=history_of_three("history_demo.duckdb", "exports_history_demo",
                                 ["fit", "fit", "score"])),
     Rule("README.md", "from segment_profiles order by segment_id", check=printed_rows(3)),
+    Rule("README.md", "from customers_at_risk order by risk_rank", check=printed_rows(2)),
     Rule("README.md", "cross_sell: true", check=cross_sell_tables),
     Rule("README.md", "from segment_category_affinity", check=printed_rows(2)),
     Rule("DEVELOPERS.md", "pytest -q                      # package tests",

@@ -11,6 +11,10 @@
       age_weeks             weeks from the first purchase day to as_of_date
       average_repeat_value  mean value of the repeat purchase days (null
                             without one: the models use the population's)
+      kept_share            share of the customer's purchase amount not
+                            refunded (1 - refunds / purchases, within
+                            [0, 1]): predicted value is net of returns, as
+                            revenue is
     The calibration columns are the same summary as of as_of_date minus var
     value_holdout_days, for the customers whose first purchase is by then,
     and holdout_purchases the purchase days after it: the backtest fits on
@@ -25,6 +29,18 @@ orders as (
     select customer_key, order_date, purchase_amount
     from {{ ref('int_customer_orders') }}
     where has_purchase = 1 and order_date is not null
+
+),
+
+money as (
+
+    select
+        customer_key,
+        sum(purchase_amount) as purchased,
+        sum(refunded_amount) as refunded
+    from {{ ref('int_customer_orders') }}
+    where order_date is not null
+    group by customer_key
 
 ),
 
@@ -95,6 +111,11 @@ select
         as {{ type_double() }}) / 7 as age_weeks,
     case when per_customer.purchase_days > 1
         then per_customer.repeat_value / (per_customer.purchase_days - 1) end as average_repeat_value,
+    case
+        when money.purchased > 0
+            then greatest(0, least(1, 1 - coalesce(money.refunded, 0) / money.purchased))
+        else 0
+    end as kept_share,
     as_of.as_of_date,
     as_of.calibration_end,
     per_customer.first_purchase_date <= as_of.calibration_end as in_calibration,
@@ -114,4 +135,5 @@ select
     end as holdout_purchases
 from per_customer
 inner join customers on per_customer.customer_key = customers.customer_key
+left join money on per_customer.customer_key = money.customer_key
 cross join as_of

@@ -2,7 +2,9 @@
     Each accepted customer's predicted value (docs/methods.md, customer
     value): the probability of still being active, the purchases expected in
     the next 90 and 365 days, the expected value of a purchase, the value of
-    the next 12 months discounted at var value_discount_rate, and the value at
+    the next 12 months discounted at var value_discount_rate and net of the
+    customer's share of returns (kept_share: a serial returner's purchases
+    are not worth their price), and the value at
     risk, what dropping out would cost: predicted_value_12m is
     probability_alive x the value of an active customer, so the value at risk
     is (1 - probability_alive) x that value.
@@ -62,9 +64,11 @@ select
     cast(round(scores.expected_purchases_90d, 4) as {{ type_double() }}) as expected_purchases_90d,
     cast(round(scores.expected_purchases_365d, 4) as {{ type_double() }}) as expected_purchases_365d,
     cast(round(scores.expected_average_value, 2) as {{ type_double() }}) as expected_average_value,
-    cast(round(scores.predicted_value_12m, 2) as {{ type_double() }}) as predicted_value_12m,
+    cast(round(summary.kept_share, 4) as {{ type_double() }}) as kept_share,
+    cast(round(scores.predicted_value_12m * summary.kept_share, 2) as {{ type_double() }}) as predicted_value_12m,
     cast(round(case when scores.probability_alive > 0
-        then (1 - scores.probability_alive) * scores.predicted_value_12m / scores.probability_alive
+        then (1 - scores.probability_alive) * scores.predicted_value_12m * summary.kept_share
+            / scores.probability_alive
     end, 2) as {{ type_double() }}) as value_at_risk
 from customers
 left join summary on customers.customer_id = summary.customer_id
