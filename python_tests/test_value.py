@@ -23,6 +23,7 @@ from segmentation.value import (
     fit_gamma_gamma,
     predicted_value,
     probability_alive,
+    score_customers,
     simulate_bgnbd,
     simulate_spend,
 )
@@ -98,7 +99,8 @@ def test_nearly_homogeneous_dropout_stays_finite_and_agrees_with_quadrature():
     moderate = BgNbdFit(r=1.3, alpha=11.9, a=30.0, b=300.0, log_likelihood=0, customers=0,
                         repeat_buyers=0, iterations=0)
     np.testing.assert_allclose(
-        value._expected_purchases_by_quadrature(moderate, 52.0, x, recency, age),
+        value._purchases_if_alive_by_quadrature(moderate, 52.0, x, age)
+        * probability_alive(moderate, x, recency, age),
         expected_purchases(moderate, 52.0, x, recency, age), rtol=1e-4)
     limit = BgNbdFit(r=1.3157, alpha=11.9187, a=660.58, b=11580.46, log_likelihood=0,
                      customers=0, repeat_buyers=0, iterations=0)
@@ -149,3 +151,30 @@ def test_too_few_repeat_buyers_is_a_clear_error():
 def test_an_impossible_summary_is_named_by_its_row():
     with pytest.raises(ValueModelError, match=r"row 1: frequency 2.0, recency 12.0, age 10.0"):
         fit_bgnbd([0, 2, 1], [0, 12, 3], [10, 10, 10])
+
+
+def test_scoring_every_customer_equals_the_month_by_month_sum(simulated, fitted):
+    """score_customers computes the hypergeometric part once per (x, T) pair
+    and all horizons at once; each customer's values must equal the plain
+    definitions: equation 10 at 90 and 365 days, and the 12 monthly
+    increments of it times the expected purchase value, discounted."""
+    spend = fit_gamma_gamma(simulated["frequency"], simulated["average_value"])
+    row = {"r": fitted.r, "alpha": fitted.alpha, "a": fitted.a, "b": fitted.b,
+           "bgnbd_log_likelihood": 0.0, "bgnbd_customers": 1, "repeat_buyers": 1,
+           "p": spend.p, "q": spend.q, "gamma": spend.gamma,
+           "gamma_gamma_log_likelihood": 0.0, "gamma_gamma_customers": 1}
+    pick = np.r_[0:40, np.flatnonzero(simulated["frequency"] > 5)[:40]]
+    x, t_x, age = (simulated[key][pick] for key in ("frequency", "recency", "age"))
+    m = np.where(x > 0, simulated["average_value"][pick], np.nan)
+    scored = score_customers(row, x, t_x, age, m, annual_discount_rate=0.1)
+    np.testing.assert_allclose(scored["expected_purchases_365d"],
+                               expected_purchases(fitted, 365 / 7, x, t_x, age), rtol=1e-12)
+    monthly = 1.1 ** (1 / 12) - 1
+    value = expected_average_value(spend, x, m)
+    by_month, previous = np.zeros(len(pick)), np.zeros(len(pick))
+    for month in range(1, 13):
+        cumulative = expected_purchases(fitted, month * 52 / 12, x, t_x, age)
+        by_month += (cumulative - previous) * value / (1 + monthly) ** month
+        previous = cumulative
+    np.testing.assert_allclose(scored["predicted_value_12m"], by_month, rtol=1e-10)
+    assert (scored["predicted_value_12m"] > 0).all()
