@@ -27,7 +27,7 @@ orders as (
         customer_key,
         order_id,
         count(*) as accepted_order_lines,
-        sum(case when has_set_aside_value then 1 else 0 end) as lines_with_set_aside_values,
+        cast(sum(case when has_set_aside_value then 1 else 0 end) as bigint) as lines_with_set_aside_values,
         min({{ in_as_of_window('order_date') }}) as order_date,
         max({{ in_as_of_window('case when is_purchase_line then 1 else 0 end', '0') }}) as has_purchase,
         max({{ in_as_of_window('case when is_return_line then 1 else 0 end', '0') }}) as has_return,

@@ -24,26 +24,6 @@
 
 with
 
-orders as (
-
-    select customer_key, order_date, purchase_amount
-    from {{ ref('int_customer_orders') }}
-    where has_purchase = 1 and order_date is not null
-
-),
-
-money as (
-
-    select
-        customer_key,
-        sum(purchase_amount) as purchased,
-        sum(refunded_amount) as refunded
-    from {{ ref('int_customer_orders') }}
-    where order_date is not null
-    group by customer_key
-
-),
-
 as_of as (
 
     select
@@ -59,38 +39,45 @@ purchase_days as (
         customer_key,
         order_date as purchase_date,
         sum(purchase_amount) as day_value
-    from orders
+    from {{ ref('int_customer_orders') }}
+    where has_purchase = 1 and order_date is not null
     group by customer_key, order_date
 
 ),
 
-numbered as (
-
-    select
-        purchase_days.customer_key,
-        purchase_days.purchase_date,
-        purchase_days.day_value,
-        row_number() over (partition by purchase_days.customer_key
-                           order by purchase_days.purchase_date) as day_number,
-        purchase_days.purchase_date <= as_of.calibration_end as in_calibration
-    from purchase_days
-    cross join as_of
-
-),
-
-per_customer as (
+-- Net of returns: returns are orders of their own, so they are summed apart.
+money as (
 
     select
         customer_key,
-        min(purchase_date) as first_purchase_date,
-        max(purchase_date) as last_purchase_date,
-        count(*) as purchase_days,
-        sum(case when day_number > 1 then day_value end) as repeat_value,
-        sum(case when in_calibration then 1 else 0 end) as calibration_purchase_days,
-        max(case when in_calibration then purchase_date end) as calibration_last_purchase_date,
-        sum(case when in_calibration and day_number > 1 then day_value end) as calibration_repeat_value
-    from numbered
+        sum(purchase_amount) as purchased,
+        sum(refunded_amount) as refunded
+    from {{ ref('int_customer_orders') }}
+    where order_date is not null
     group by customer_key
+
+),
+
+-- The first day's value from first_by and the repeat value as the total less
+-- it: no window function over every purchase day.
+per_customer as (
+
+    select
+        purchase_days.customer_key,
+        min(purchase_days.purchase_date) as first_purchase_date,
+        max(purchase_days.purchase_date) as last_purchase_date,
+        count(*) as purchase_days,
+        sum(purchase_days.day_value) as total_value,
+        {{ first_by('purchase_days.day_value', 'purchase_days.purchase_date') }} as first_day_value,
+        sum(case when purchase_days.purchase_date <= as_of.calibration_end then 1 else 0 end)
+            as calibration_purchase_days,
+        max(case when purchase_days.purchase_date <= as_of.calibration_end
+            then purchase_days.purchase_date end) as calibration_last_purchase_date,
+        sum(case when purchase_days.purchase_date <= as_of.calibration_end
+            then purchase_days.day_value end) as calibration_total_value
+    from purchase_days
+    cross join as_of
+    group by purchase_days.customer_key
 
 ),
 
@@ -110,10 +97,11 @@ select
     cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.as_of_date', 'day') }}
         as {{ type_double() }}) / 7 as age_weeks,
     case when per_customer.purchase_days > 1
-        then per_customer.repeat_value / (per_customer.purchase_days - 1) end as average_repeat_value,
+        then (per_customer.total_value - per_customer.first_day_value) / (per_customer.purchase_days - 1)
+    end as average_repeat_value,
     case
         when money.purchased > 0
-            then greatest(0, least(1, 1 - coalesce(money.refunded, 0) / money.purchased))
+            then greatest(0, least(1, 1 - money.refunded / money.purchased))
         else 0
     end as kept_share,
     as_of.as_of_date,
@@ -128,12 +116,13 @@ select
         then cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.calibration_end', 'day') }}
             as {{ type_double() }}) / 7 end as calibration_age_weeks,
     case when per_customer.calibration_purchase_days > 1
-        then per_customer.calibration_repeat_value / (per_customer.calibration_purchase_days - 1)
+        then (per_customer.calibration_total_value - per_customer.first_day_value)
+            / (per_customer.calibration_purchase_days - 1)
     end as calibration_average_repeat_value,
     case when per_customer.first_purchase_date <= as_of.calibration_end
         then cast(per_customer.purchase_days - per_customer.calibration_purchase_days as bigint)
     end as holdout_purchases
 from per_customer
 inner join customers on per_customer.customer_key = customers.customer_key
-left join money on per_customer.customer_key = money.customer_key
+inner join money on per_customer.customer_key = money.customer_key
 cross join as_of
