@@ -38,7 +38,10 @@ purchase_days as (
     select
         customer_key,
         order_date as purchase_date,
-        sum(purchase_amount) as day_value
+        -- Money in exact cents: a sum of doubles differs in its last bit from
+        -- run to run (parallel aggregation), and an average that lands on a
+        -- half cent then rounds either way.
+        cast(sum(purchase_amount) as decimal(18, 2)) as day_value
     from {{ ref('int_customer_orders') }}
     where has_purchase = 1 and order_date is not null
     group by customer_key, order_date
@@ -50,8 +53,8 @@ money as (
 
     select
         customer_key,
-        sum(purchase_amount) as purchased,
-        sum(refunded_amount) as refunded
+        cast(sum(purchase_amount) as decimal(18, 2)) as purchased,
+        cast(sum(refunded_amount) as decimal(18, 2)) as refunded
     from {{ ref('int_customer_orders') }}
     where order_date is not null
     group by customer_key
@@ -97,11 +100,13 @@ select
     cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.as_of_date', 'day') }}
         as {{ type_double() }}) / 7 as age_weeks,
     case when per_customer.purchase_days > 1
-        then (per_customer.total_value - per_customer.first_day_value) / (per_customer.purchase_days - 1)
+        then cast(per_customer.total_value - per_customer.first_day_value as {{ type_double() }})
+            / (per_customer.purchase_days - 1)
     end as average_repeat_value,
     case
         when money.purchased > 0
-            then greatest(0, least(1, 1 - money.refunded / money.purchased))
+            then greatest(0, least(1, 1 - cast(money.refunded as {{ type_double() }})
+                / cast(money.purchased as {{ type_double() }})))
         else 0
     end as kept_share,
     as_of.as_of_date,
@@ -116,7 +121,8 @@ select
         then cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.calibration_end', 'day') }}
             as {{ type_double() }}) / 7 end as calibration_age_weeks,
     case when per_customer.calibration_purchase_days > 1
-        then (per_customer.calibration_total_value - per_customer.first_day_value)
+        then cast(per_customer.calibration_total_value - per_customer.first_day_value
+            as {{ type_double() }})
             / (per_customer.calibration_purchase_days - 1)
     end as calibration_average_repeat_value,
     case when per_customer.first_purchase_date <= as_of.calibration_end
