@@ -4,10 +4,10 @@ Usage: python bench_lifetimes.py DATA.csv OUT.json [--score]
 Times: import (numpy+pandas first, then lifetimes), BG/NBD fit, Gamma-Gamma fit,
 and with --score the vectorised P(alive) and E[purchases in next 52 weeks].
 """
-import json
 import sys
 import time
 import warnings
+from pathlib import Path
 
 t0 = time.perf_counter()
 import numpy as np  # noqa: E402
@@ -20,8 +20,9 @@ with warnings.catch_warnings():
     from lifetimes import BetaGeoFitter, GammaGammaFitter  # noqa: E402
 t2 = time.perf_counter()
 
-sys.path.insert(0, "/tmp/clvcmp")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bgnbd_ref, run_record
 from bgnbd_ref import TRUE_BG, TRUE_GG, bgnbd_loglik, gg_loglik  # noqa: E402
+from run_record import record_scores, write_result  # noqa: E402
 
 
 def main():
@@ -67,20 +68,9 @@ def main():
         s = time.perf_counter()
         ep = bgf.conditional_expected_number_of_purchases_up_to_time(52, f, r, T)
         res["score_exp52_s"] = time.perf_counter() - s
-        pa = np.asarray(pa, float)
-        ep = np.asarray(ep, float)
-        res["palive_first3"] = pa[:3].tolist()
-        res["exp52_first3"] = ep[:3].tolist()
-        res["palive_n"] = int(pa.size)
-        res["exp52_n"] = int(ep.size)
-        res["palive_nan"] = int(np.isnan(pa).sum())
-        res["exp52_nan"] = int(np.isnan(ep).sum())
-        np.save(out.replace(".json", "_palive.npy"), pa)
-        np.save(out.replace(".json", "_exp52.npy"), ep)
+        record_scores(res, pa, ep, out)
 
-    with open(out, "w") as fh:
-        json.dump(res, fh, indent=1)
-    print(json.dumps(res))
+    write_result(res, out)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ Times: import (numpy+pandas first, then pymc_marketing.clv), BG/NBD fit (include
 build + pytensor graph compilation, as fit() does it), Gamma-Gamma fit, and with --score
 the vectorised P(alive) and E[purchases in next 52 weeks].
 """
-import json
 import sys
 import time
 import warnings
+from pathlib import Path
 
 t0 = time.perf_counter()
 import numpy as np  # noqa: E402
@@ -28,8 +28,9 @@ import pytensor  # noqa: E402
 from pymc_extras.prior import Prior  # noqa: E402
 from pymc_marketing.clv.distributions import BetaGeoNBD  # noqa: E402
 
-sys.path.insert(0, "/tmp/clvcmp")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bgnbd_ref, run_record
 from bgnbd_ref import TRUE_BG, TRUE_GG, bgnbd_loglik, gg_loglik  # noqa: E402
+from run_record import record_scores, write_result  # noqa: E402
 
 
 def post_scalar(idata, name):
@@ -116,20 +117,9 @@ def main():
         res["score_exp52_s"] = time.perf_counter() - s
         res["palive_dims"] = list(pa.dims)
         res["exp52_dims"] = list(ep.dims)
-        pa = np.asarray(pa.values, float).reshape(-1)
-        ep = np.asarray(ep.values, float).reshape(-1)
-        res["palive_first3"] = pa[:3].tolist()
-        res["exp52_first3"] = ep[:3].tolist()
-        res["palive_n"] = int(pa.size)
-        res["exp52_n"] = int(ep.size)
-        res["palive_nan"] = int(np.isnan(pa).sum())
-        res["exp52_nan"] = int(np.isnan(ep).sum())
-        np.save(out.replace(".json", "_palive.npy"), pa)
-        np.save(out.replace(".json", "_exp52.npy"), ep)
+        record_scores(res, pa.values, ep.values, out)
 
-    with open(out, "w") as fh:
-        json.dump(res, fh, indent=1)
-    print(json.dumps(res))
+    write_result(res, out)
 
 
 if __name__ == "__main__":

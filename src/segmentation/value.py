@@ -487,6 +487,18 @@ def score_customers(row: dict, frequency, recency, age, average_value, *,
     }
 
 
+def backtest_inputs(models, sample):
+    """What both backtest models start from: the fitted backtest row of
+    ml_customer_value_model as a dict (None when it was not fitted or no
+    sampled customer's first purchase is by the cut-off) and the sample's
+    calibration customers (a DataFrame of ml_value_fit_sample rows)."""
+    fitted = models[(models["purpose"] == "backtest") & (models["status"] == "fitted")]
+    calibration = sample[sample["in_calibration"].fillna(False).astype(bool)]
+    if fitted.empty or calibration.empty:
+        return None, calibration
+    return fitted.iloc[0].to_dict(), calibration
+
+
 def backtest_customers(row: dict, frequency, recency, age, *,
                        holdout_weeks: float) -> dict[str, np.ndarray]:
     """Each calibration customer's probability alive at the cut-off and the

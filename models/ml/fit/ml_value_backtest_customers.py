@@ -7,21 +7,19 @@ value_holdout_days), to set beside what they bought there
 import pandas as pd
 
 from segmentation.fit import model_result, to_pandas
-from segmentation.value import backtest_customers
+from segmentation.value import backtest_customers, backtest_inputs
 
 
 def model(dbt, session):
     holdout_days = int(dbt.config.get("value_holdout_days"))
-    models = to_pandas(dbt.ref("ml_customer_value_model"))
-    fitted = models[(models["purpose"] == "backtest") & (models["status"] == "fitted")]
-    sample = to_pandas(dbt.ref("ml_value_fit_sample"), ["customer_id"])
-    sample = sample[sample["in_calibration"].fillna(False).astype(bool)]
+    row, sample = backtest_inputs(to_pandas(dbt.ref("ml_customer_value_model")),
+                                  to_pandas(dbt.ref("ml_value_fit_sample"), ["customer_id"]))
     frame = pd.DataFrame({"customer_id": pd.Series(dtype="string"),
                           "probability_alive": pd.Series(dtype="float64"),
                           "predicted_holdout_purchases": pd.Series(dtype="float64")})
-    if not fitted.empty and not sample.empty:
+    if row is not None:
         scored = backtest_customers(
-            fitted.iloc[0].to_dict(), sample["calibration_frequency"],
+            row, sample["calibration_frequency"],
             sample["calibration_recency_weeks"], sample["calibration_age_weeks"],
             holdout_weeks=holdout_days / 7)
         frame = pd.DataFrame({"customer_id": sample["customer_id"].astype("string").to_numpy(),

@@ -11,23 +11,21 @@ import numpy as np
 import pandas as pd
 
 from segmentation.fit import model_result, to_pandas
-from segmentation.value import expected_cumulative_purchases
+from segmentation.value import backtest_inputs, expected_cumulative_purchases
 
 
 def model(dbt, session):
     holdout_days = int(dbt.config.get("value_holdout_days"))
-    models = to_pandas(dbt.ref("ml_customer_value_model"))
-    fitted = models[(models["purpose"] == "backtest") & (models["status"] == "fitted")]
-    sample = to_pandas(dbt.ref("ml_value_fit_sample"), ["customer_id"])
-    sample = sample[sample["in_calibration"].fillna(False).astype(bool)]
+    row, sample = backtest_inputs(to_pandas(dbt.ref("ml_customer_value_model")),
+                                  to_pandas(dbt.ref("ml_value_fit_sample"), ["customer_id"]))
     weeks = np.arange(1, math.ceil(holdout_days / 7) + 1)
     days = np.minimum(weeks * 7, holdout_days)
     frame = pd.DataFrame({"holdout_week": pd.Series(dtype="int64"),
                           "holdout_days": pd.Series(dtype="int64"),
                           "expected_cumulative_purchases": pd.Series(dtype="float64")})
-    if not fitted.empty and not sample.empty:
+    if row is not None:
         expected = expected_cumulative_purchases(
-            fitted.iloc[0].to_dict(), sample["calibration_frequency"],
+            row, sample["calibration_frequency"],
             sample["calibration_recency_weeks"], sample["calibration_age_weeks"], days / 7)
         frame = pd.DataFrame({"holdout_week": weeks.astype("int64"),
                               "holdout_days": days.astype("int64"),
