@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from build_checks import require_success
+from segmentation.value import score_customers
 
 VALUE_COLUMNS = ["probability_alive", "expected_purchases_90d", "expected_purchases_365d",
                  "expected_average_value", "predicted_value_12m", "value_at_risk"]
@@ -42,6 +43,32 @@ def test_every_buyer_is_scored_with_sensible_values(build_realistic_shop):
     assert len(never) > 0
     assert (never["value_basis"] == "no purchase yet").all()
     assert never[VALUE_COLUMNS].isna().all().all()
+
+
+def test_the_sql_scores_equal_the_python_reference(build_realistic_shop):
+    """The build scores in SQL (closed forms times the purchase curves, one
+    per distinct pair); segmentation.value.score_customers is the same in
+    Python: the mart's rounded columns must be exactly its rounded values."""
+    build = build_realistic_shop
+    row = build.query("select * from ml_customer_value_model where purpose = 'score'").iloc[0]
+    summary = build.query(
+        "select summary.*, value.probability_alive, value.expected_purchases_90d, "
+        "value.expected_purchases_365d, value.expected_average_value, "
+        "value.predicted_value_12m from int_customer_value_summary as summary "
+        "inner join customer_value as value using (customer_id)")
+    assert summary["frequency"].nunique() * summary["age_days"].nunique() > len(
+        build.table("ml_customer_value_curves"))
+    reference = score_customers(
+        row.to_dict(), summary["frequency"], summary["recency_weeks"], summary["age_weeks"],
+        summary["average_repeat_value"].astype("float64"),
+        annual_discount_rate=0.1)  # var value_discount_rate's default
+    for column, digits in [("probability_alive", 6), ("expected_purchases_90d", 4),
+                           ("expected_purchases_365d", 4), ("expected_average_value", 2)]:
+        np.testing.assert_allclose(summary[column], np.round(reference[column], digits),
+                                   atol=10.0 ** -digits, err_msg=column)
+    np.testing.assert_allclose(
+        summary["predicted_value_12m"],
+        np.round(reference["predicted_value_12m"] * summary["kept_share"], 2), atol=0.01)
 
 
 def test_among_equal_histories_the_longer_silence_is_less_alive(build_realistic_shop):

@@ -99,7 +99,7 @@ def test_nearly_homogeneous_dropout_stays_finite_and_agrees_with_quadrature():
     moderate = BgNbdFit(r=1.3, alpha=11.9, a=30.0, b=300.0, log_likelihood=0, customers=0,
                         repeat_buyers=0, iterations=0)
     np.testing.assert_allclose(
-        value._purchases_if_alive_by_quadrature(moderate, 52.0, x, age)
+        value._purchases_if_alive_by_quadrature(moderate, [52.0], x, age)[:, 0]
         * probability_alive(moderate, x, recency, age),
         expected_purchases(moderate, 52.0, x, recency, age), rtol=1e-4)
     limit = BgNbdFit(r=1.3157, alpha=11.9187, a=660.58, b=11580.46, log_likelihood=0,

@@ -42,6 +42,7 @@
     'int_customer_value_summary',
     'ml_value_fit_sample',
     'ml_customer_value_model',
+    'ml_customer_value_curves',
     'ml_customer_value_scores',
     'ml_value_backtest_customers',
     'ml_value_backtest_tracking',

@@ -22,7 +22,7 @@ from segmentation.kmeans import kmeans_models
 from segmentation.kprototypes import kprototypes
 from segmentation.lineage import match_segments_table
 from segmentation.projection import pca_loadings
-from segmentation.relations import model_result, to_arrow, to_pandas
+from segmentation.relations import distinct_rows, model_result, to_arrow, to_pandas
 from segmentation.rules import segment_rules
 from segmentation.stability import cluster_stability
 
@@ -32,6 +32,7 @@ threadpool_limits(limits=1)
 __all__ = [
     "cluster_stability",
     "dbscan_model",
+    "distinct_rows",
     "gmm_models",
     "hierarchical_k_diagnostics",
     "hierarchical_tree",

@@ -70,6 +70,25 @@ def to_pandas(relation: object, order_by: Sequence[str] = ()) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def distinct_rows(relation: object, columns: Sequence[str]) -> pd.DataFrame:
+    """The distinct values of `columns` in `relation`, sorted by them, as pandas.
+
+    Computed by the engine, so only the distinct rows reach Python: scoring
+    that depends on a few columns runs once per distinct combination, and a
+    warehouse never collects every customer into the driver."""
+    columns = list(columns)
+    engine = _engine(relation)
+    if engine == "duckdb":
+        quoted = ", ".join('"' + column.replace('"', '""') + '"' for column in columns)
+        return relation.select(quoted).distinct().order(quoted).df()
+    if engine == "spark":
+        return relation.select(*columns).distinct().orderBy(*columns).toPandas()
+    if engine == "snowpark":
+        return relation.select(*columns).distinct().sort(*columns).to_pandas()
+    frame = to_pandas(relation)[columns].drop_duplicates()
+    return frame.sort_values(columns, kind="stable").reset_index(drop=True)
+
+
 def model_result(result: pd.DataFrame | pa.Table, session: object):
     """What a Python model returns, in the form its engine writes with exact types.
 

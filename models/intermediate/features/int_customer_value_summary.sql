@@ -9,6 +9,8 @@
       frequency             purchase days after the first (repeat purchases)
       recency_weeks         weeks from the first purchase day to the last
       age_weeks             weeks from the first purchase day to as_of_date
+      age_days              the same in days: with frequency, the key of the
+                            purchase curves (ml_customer_value_curves)
       average_repeat_value  mean value of the repeat purchase days (null
                             without one: the models use the population's)
       kept_share            share of the customer's purchase amount not
@@ -48,19 +50,6 @@ purchase_days as (
 
 ),
 
--- Net of returns: returns are orders of their own, so they are summed apart.
-money as (
-
-    select
-        customer_key,
-        cast(sum(purchase_amount) as decimal(18, 2)) as purchased,
-        cast(sum(refunded_amount) as decimal(18, 2)) as refunded
-    from {{ ref('int_customer_orders') }}
-    where order_date is not null
-    group by customer_key
-
-),
-
 -- The first day's value from first_by and the repeat value as the total less
 -- it: no window function over every purchase day.
 per_customer as (
@@ -88,6 +77,14 @@ customers as (
 
     select customer_id, customer_key from {{ ref('int_customers_cleaned') }}
 
+),
+
+-- Net of returns: returns are orders of their own, summed per customer there.
+money as (
+
+    select customer_id, gross_revenue as purchased, refunded_amount as refunded
+    from {{ ref('int_customer_order_metrics') }}
+
 )
 
 select
@@ -99,6 +96,8 @@ select
         as {{ type_double() }}) / 7 as recency_weeks,
     cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.as_of_date', 'day') }}
         as {{ type_double() }}) / 7 as age_weeks,
+    cast({{ dbt.datediff('per_customer.first_purchase_date', 'as_of.as_of_date', 'day') }}
+        as bigint) as age_days,
     case when per_customer.purchase_days > 1
         then cast(per_customer.total_value - per_customer.first_day_value as {{ type_double() }})
             / (per_customer.purchase_days - 1)
@@ -130,5 +129,5 @@ select
     end as holdout_purchases
 from per_customer
 inner join customers on per_customer.customer_key = customers.customer_key
-inner join money on per_customer.customer_key = money.customer_key
+inner join money on customers.customer_id = money.customer_id
 cross join as_of

@@ -8,14 +8,17 @@
 -#}
 with
 
-ranked as (
+-- The first rows by hash: a top-n, cheaper than numbering every customer.
+sampled as (
 
-    select
-        summary.*,
-        row_number() over (order by {{ dbt.hash('customer_id') }}, customer_id) as sample_rank
-    from {{ ref('int_customer_value_summary') }} as summary
+    select *
+    from {{ ref('int_customer_value_summary') }}
+    order by {{ dbt.hash('customer_id') }}, customer_id
+    limit {{ checked_var('fit_sample_size') }}
 
 )
 
-select * from ranked
-where sample_rank <= {{ checked_var('fit_sample_size') }}
+select
+    sampled.*,
+    row_number() over (order by {{ dbt.hash('customer_id') }}, customer_id) as sample_rank
+from sampled
