@@ -18,6 +18,8 @@ One module per job:
   (``generate_realistic_shop``).
 * ``dirty_export``: turns a clean company into a messy CSV-like export with
   counted defects (``make_dirty``).
+* ``increments``: the next day's export of a company, with new orders, late
+  returns and late cancellations (``next_export``), for daily refreshes.
 * ``files``: writes a company as CSV or Parquet (``write_table``,
   ``write_company``) and the command line, run as ``python -m
   segmentation.demo`` or ``segmentation-demo-data``.
