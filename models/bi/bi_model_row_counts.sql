@@ -38,6 +38,7 @@
     'int_customer_category_mix',
     'int_customer_features',
     'int_customer_order_metrics',
+    'int_customer_order_state',
     'int_customer_orders',
     'int_customer_value_summary',
     'ml_value_fit_sample',

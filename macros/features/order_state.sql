@@ -1,0 +1,190 @@
+{% macro line_fingerprint(expressions) %}
+    {#-
+        A number in [0, 2^31) that changes when any of `expressions` (SQL
+        expressions of one order line) changes. Summed per day, it tells an
+        incremental build which days of the export changed since the last
+        one (int_customer_order_state); 31 bits, so that a day's sum of
+        millions of lines stays a bigint on every engine.
+    -#}
+    {{ return(adapter.dispatch('line_fingerprint', 'customer_segmentation')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__line_fingerprint(expressions) %}
+    cast(mod(hash({{ expressions | join(', ') }}), 2147483648) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{% macro duckdb__line_fingerprint(expressions) %}
+    {#- hash() is a ubigint here: % keeps it positive. -#}
+    cast(hash({{ expressions | join(', ') }}) % 2147483648 as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{% macro spark__line_fingerprint(expressions) %}
+    pmod(xxhash64({{ expressions | join(', ') }}), 2147483648)
+{%- endmacro %}
+
+
+{% macro order_key(order_id) %}
+    {#-
+        An order's id as a 64-bit integer (a hash): the key the order state
+        groups and stores orders by, about half the cost of the text id at
+        20M lines. Orders are keyed by (customer_key, order_key), so two
+        orders would have to belong to the same customer and collide: about
+        one chance in 10^10 with 10M customers of 20 orders each.
+    -#}
+    {{ return(adapter.dispatch('order_key', 'customer_segmentation')(order_id)) }}
+{%- endmacro %}
+
+{% macro default__order_key(order_id) %}
+    cast(hash({{ order_id }}) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{% macro duckdb__order_key(order_id) %}
+    {#- hash() is a ubigint: one bit less fits a bigint. -#}
+    cast(hash({{ order_id }}) >> 1 as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{% macro spark__order_key(order_id) %}
+    xxhash64({{ order_id }})
+{%- endmacro %}
+
+
+{% macro get_incremental_replace_orders_sql(arg_dict) %}
+    {#-
+        The incremental strategy of int_customer_order_state (DuckDB):
+        delete every stored row whose unique_key is in the batch, then insert
+        the batch's rows that hold lines. A batch row with no line
+        (accepted_order_lines = 0) is an order or a day that went away: it
+        deletes its stored row and is not kept. A batch that regroups every
+        order carries a row keyed -1: the table is emptied first.
+    -#}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set batch = arg_dict['temp_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {#- A row keyed -1 says the batch regroups everything: empty the table (far
+        cheaper than matching millions of keys). -#}
+    {%- set everything = run_query('select count(*) from ' ~ batch ~ ' where customer_key = -1').columns[0].values()[0] > 0 -%}
+    {%- if everything %}
+    delete from {{ target }};
+    {%- else %}
+    delete from {{ target }} as stored
+    using {{ batch }} as batch
+    where
+        {%- for key in arg_dict['unique_key'] %}
+        stored.{{ adapter.quote(key) }} = batch.{{ adapter.quote(key) }}{{ ' and' if not loop.last }}
+        {%- endfor %};
+    {%- endif %}
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ batch }} where accepted_order_lines > 0
+{%- endmacro %}
+
+
+{% macro order_state_changes(lines_relation, state_relation, as_of_window, version) %}
+    {#-
+        What an incremental build of int_customer_order_state must redo, read
+        at compile time so that its dates reach the Parquet scan as literals
+        (which skips the row groups before them):
+          changed_days  days whose lines differ from the stored day totals: a
+                        count and a sum of line fingerprints per day, in one
+                        pass over the lines
+          earliest      the first date whose lines must be regrouped: the
+                        earliest changed day, or the earliest date a moved
+                        as_of_date moves an order across; none when nothing
+                        changed
+          first_line    the first line date of the orders to regroup (an
+                        order with a late return starts weeks before it), so
+                        every line of them is read
+          everything    true when that is the first stored day: every order
+                        is regrouped, as in a full build
+    -#}
+    {%- set days_sql -%}
+        with
+
+        current_days as (
+
+            select
+                order_date,
+                count(*) as accepted_order_lines,
+                sum({{ order_line_fingerprint(version) }}) as line_fingerprint
+            from {{ lines_relation }}
+            group by order_date
+
+        ),
+
+        stored_days as (
+
+            select order_date, accepted_order_lines, line_fingerprint
+            from {{ state_relation }}
+            where is_day_total
+
+        )
+
+        select coalesce(current_days.order_date, stored_days.order_date) as order_date
+        from current_days
+        full outer join stored_days on current_days.order_date = stored_days.order_date
+        where coalesce(current_days.accepted_order_lines, 0) <> coalesce(stored_days.accepted_order_lines, 0)
+            or coalesce(current_days.line_fingerprint, 0) <> coalesce(stored_days.line_fingerprint, 0)
+        order by 1
+    {%- endset -%}
+    {%- set changed_days = run_query(days_sql).columns[0].values() | map('string') | list -%}
+
+    {#- An order stored under another as_of_date with a line after the earlier of the two dates. -#}
+    {%- set window_sql -%}
+        select min(least(as_of_window, {{ as_of_window }}))
+        from {{ state_relation }}
+        where not is_day_total
+            and as_of_window <> {{ as_of_window }}
+            and last_line_date > least(as_of_window, {{ as_of_window }})
+    {%- endset -%}
+    {%- set window_start = run_query(window_sql).columns[0].values()[0] -%}
+
+    {%- set starts = [] -%}
+    {%- if changed_days %}{% do starts.append(changed_days[0]) %}{% endif -%}
+    {%- if window_start is not none %}{% do starts.append(window_start | string) %}{% endif -%}
+    {%- if not starts -%}
+        {{ return({'changed_days': [], 'earliest': none, 'first_line': none, 'everything': false}) }}
+    {%- endif -%}
+    {%- set earliest = starts | min -%}
+
+    {%- set first_line_sql -%}
+        with
+
+        touched as (
+
+            select distinct customer_key, {{ order_key('order_id') }} as order_key
+            from {{ lines_relation }}
+            where order_date >= {{ date_literal(earliest) }}
+
+        )
+
+        select min(state.first_line_date)
+        from {{ state_relation }} as state
+        left join touched
+            on state.customer_key = touched.customer_key and state.order_key = touched.order_key
+        where not state.is_day_total
+            and (state.last_line_date >= {{ date_literal(earliest) }} or touched.order_key is not null)
+    {%- endset -%}
+    {%- set first_line = run_query(first_line_sql).columns[0].values()[0] -%}
+    {%- set first_line = [earliest, first_line | string] | min if first_line is not none else earliest -%}
+    {%- set stored_start = run_query('select min(order_date) from ' ~ state_relation ~ ' where is_day_total').columns[0].values()[0] -%}
+    {%- set everything = stored_start is none or first_line <= stored_start | string -%}
+    {{ return({'changed_days': changed_days, 'earliest': earliest, 'first_line': first_line,
+               'everything': everything}) }}
+{%- endmacro %}
+
+
+{% macro order_line_fingerprint(version) %}
+    {#-
+        The fingerprint of a line of int_order_lines_cleaned: `version` (a
+        hash of the state model's aggregation, so a change to it changes every
+        day) and everything of the line the state aggregates, so a line
+        corrected in place (a status rewritten to cancelled, an amount
+        changed), a line that became accepted or rejected (a customer who
+        arrived or left, a var that changed), or a customer whose key moved
+        changes its day.
+    -#}
+    {{ line_fingerprint([
+        sql_string(version), 'customer_key', 'order_id', 'amount', 'quantity',
+        'is_purchase_line', 'is_return_line', 'is_cancelled_line', 'has_set_aside_value',
+    ]) }}
+{%- endmacro %}
