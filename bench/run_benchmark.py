@@ -70,6 +70,22 @@ TARGET_VALUE_LAYER_SECONDS = 3.0
 VALUE_LAYER_PAIRS = 3
 REFRESH_NEW_LINE_SHARE = 0.01
 TARGET_REFRESH_SHARE = 0.20
+# The large run (--large, issue 19): the default build on one machine, with
+# DuckDB spilling to disk past its memory_limit; target: peak at most this.
+LARGE_SIZE = 10_000_000
+TARGET_LARGE_PEAK_BYTES = 12_000_000_000
+# The notebook way at that size is expected to need more memory than the
+# machine has: it runs under this address-space cap, so it fails with a
+# MemoryError instead of pushing the machine into swap or the OOM killer.
+LARGE_NOTEBOOK_MEMORY_CAP_BYTES = 18 * 2**30
+# DuckDB's memory_limit for the large run (env SEGMENTATION_DUCKDB_MEMORY_LIMIT,
+# profiles.yml; the default is 2GB): the exact quantiles of the scaling and the
+# value summary's aggregates cannot spill, and at 10M they need more than 2 GB.
+LARGE_DUCKDB_MEMORY_LIMIT = "8GB"
+# Above this many customers the data is generated in chunks of this many (one
+# generator run each, seed + chunk number, ids made unique), then joined by
+# DuckDB: the generator holds a whole company in memory (2.1 GB at 1M).
+GENERATE_CHUNK_CUSTOMERS = 1_000_000
 
 
 # --------------------------------------------------------------------------- measuring
@@ -92,6 +108,7 @@ class ProcessStats:
     log_path: str
     sampled_tree_peak_pss_bytes: int = 0  # the same sum in proportional set size
     sampled_tree_cpu_seconds: float = 0.0  # CPU of every process seen in the tree, polled
+    peak_spill_bytes: int = 0  # largest size of DuckDB's spill folder, polled
 
 
 def _process_table() -> dict[int, int]:
@@ -148,13 +165,27 @@ def _rss_bytes(pid: int) -> int:
         return 0
 
 
+def _tree_bytes(directory: Path) -> int:
+    """Bytes of the files under directory (DuckDB's spill files), 0 when absent."""
+    total = 0
+    for root, _, files in os.walk(directory):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:  # removed while we looked
+                pass
+    return total
+
+
 class TreeSampler(threading.Thread):
     """Polls the RSS of a process and all its descendants until stopped."""
 
-    def __init__(self, root_pid: int, interval: float) -> None:
+    def __init__(self, root_pid: int, interval: float, spill_dir: Path | None = None) -> None:
         super().__init__(daemon=True)
         self.root_pid = root_pid
         self.interval = interval
+        self.spill_dir = spill_dir
+        self.peak_spill_bytes = 0
         self.peak_bytes = 0
         self.peak_pss_bytes = 0
         self.max_processes = 0
@@ -183,6 +214,8 @@ class TreeSampler(threading.Thread):
             for pid in tree:
                 self.cpu_by_pid[pid] = max(self.cpu_by_pid.get(pid, 0.0), _cpu_seconds(pid))
             self.max_processes = max(self.max_processes, len(tree))
+            if self.spill_dir is not None:
+                self.peak_spill_bytes = max(self.peak_spill_bytes, _tree_bytes(self.spill_dir))
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:
@@ -191,17 +224,30 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
+def _address_space_cap(limit: int):
+    """A preexec_fn capping the child's address space at limit bytes."""
+    def apply() -> None:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
 def measure(
-    command: list[str], *, cwd: Path, env: dict[str, str], log_path: Path, poll_interval: float
+    command: list[str], *, cwd: Path, env: dict[str, str], log_path: Path, poll_interval: float,
+    spill_dir: Path | None = None, memory_cap: int | None = None,
 ) -> ProcessStats:
-    """Run command to completion, its output going to log_path, and measure it."""
+    """Run command to completion, its output going to log_path, and measure it.
+
+    spill_dir: a folder whose size is polled (DuckDB's temp_directory);
+    memory_cap: an address-space limit for the child, in bytes."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     with open(log_path, "wb") as log:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        sampler = TreeSampler(process.pid, poll_interval)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=_address_space_cap(memory_cap) if memory_cap else None)
+        sampler = TreeSampler(process.pid, poll_interval, spill_dir)
         sampler.start()
         # wait4 instead of Popen.wait: it returns the rusage of this one child.
         _, status, usage = os.wait4(process.pid, 0)
@@ -222,10 +268,66 @@ def measure(
         log_path=str(log_path),
         sampled_tree_peak_pss_bytes=sampler.peak_pss_bytes,
         sampled_tree_cpu_seconds=sum(sampler.cpu_by_pid.values()),
+        peak_spill_bytes=sampler.peak_spill_bytes,
     )
 
 
 # --------------------------------------------------------------------------- data
+
+
+def _generate(size: int, out_dir: Path, *, mean_order_lines: float, seed: int) -> None:
+    """One run of the demo generator (python -m segmentation.demo), in a
+    subprocess so that its memory is returned before anything is measured."""
+    subprocess.run(
+        [sys.executable, "-m", "segmentation.demo", "--customers", str(size),
+         "--out", str(out_dir), "--format", "parquet",
+         "--mean-order-lines", str(mean_order_lines), "--seed", str(seed)],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+
+
+def _generate_in_chunks(size: int, data_dir: Path, *, mean_order_lines: float,
+                        seed: int) -> None:
+    """A company of `size` customers as chunks of GENERATE_CHUNK_CUSTOMERS
+    (seed + chunk number each), joined into one customers and one orders file
+    by DuckDB, streaming. Ids are renumbered to stay unique: a customer's
+    number and an order's number are offset by those of the chunks before."""
+    import duckdb
+
+    chunks_dir = data_dir / "chunks"
+    shutil.rmtree(chunks_dir, ignore_errors=True)
+    chunk_dirs = []
+    for number, first in enumerate(range(0, size, GENERATE_CHUNK_CUSTOMERS)):
+        chunk_dir = chunks_dir / str(number)
+        _generate(min(GENERATE_CHUNK_CUSTOMERS, size - first), chunk_dir,
+                  mean_order_lines=mean_order_lines, seed=seed + number)
+        chunk_dirs.append(chunk_dir)
+    width = len(str(size))
+
+    def path_literal(path: Path) -> str:
+        return "'" + str(path).replace("'", "''") + "'"
+
+    with duckdb.connect() as connection:
+        connection.execute("set memory_limit = '4GB'")
+        customer_parts, order_parts, customer_offset, order_offset = [], [], 0, 0
+        for chunk_dir in chunk_dirs:
+            customers = path_literal(chunk_dir / "customers.parquet")
+            orders = path_literal(chunk_dir / "orders.parquet")
+            renumber = (f"lpad(cast(cast(customer_id as bigint) + {customer_offset} as varchar), "
+                        f"{width}, '0') as customer_id")
+            order_number = f"cast(substr(order_id, 2) as bigint) + {order_offset}"
+            customer_parts.append(f"select * replace ({renumber}) from read_parquet({customers})")
+            order_parts.append(
+                f"select * replace ({renumber}, 'O' || lpad(cast({order_number} as varchar), 10,"
+                f" '0') as order_id) from read_parquet({orders})")
+            customer_offset += pq.read_metadata(chunk_dir / "customers.parquet").num_rows
+            order_offset += connection.execute(
+                f"select max(cast(substr(order_id, 2) as bigint)) from read_parquet({orders})"
+            ).fetchone()[0]
+        for name, parts in (("customers", customer_parts), ("orders", order_parts)):
+            target = path_literal(data_dir / f"{name}.parquet")
+            connection.execute(f"copy ({' union all '.join(parts)}) to {target} (format parquet)")
+    shutil.rmtree(chunks_dir)
 
 
 def ensure_data(
@@ -239,6 +341,8 @@ def ensure_data(
     """
     params = {"n_customers": size, "mean_order_lines": mean_order_lines, "seed": seed,
               "file_format": "parquet"}
+    if size > GENERATE_CHUNK_CUSTOMERS:
+        params["chunk_customers"] = GENERATE_CHUNK_CUSTOMERS
     files = {name: data_dir / f"{name}.parquet" for name in ("customers", "orders")}
     manifest_path = data_dir / "dataset.json"
     if not regenerate and manifest_path.exists():
@@ -253,13 +357,10 @@ def ensure_data(
         path.unlink(missing_ok=True)
     data_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    # In a subprocess, so the generator's memory is returned before we measure.
-    subprocess.run(
-        [sys.executable, "-m", "segmentation.demo", "--customers", str(size),
-         "--out", str(data_dir), "--format", "parquet",
-         "--mean-order-lines", str(mean_order_lines), "--seed", str(seed)],
-        check=True, stdout=subprocess.DEVNULL,
-    )
+    if size > GENERATE_CHUNK_CUSTOMERS:
+        _generate_in_chunks(size, data_dir, mean_order_lines=mean_order_lines, seed=seed)
+    else:
+        _generate(size, data_dir, mean_order_lines=mean_order_lines, seed=seed)
     manifest = {
         "params": params,
         "customers": pq.read_metadata(files["customers"]).num_rows,
@@ -274,10 +375,13 @@ def ensure_data(
 # --------------------------------------------------------------------------- runs
 
 
-def _quiet_dbt_env(database: Path) -> dict[str, str]:
-    """The caller's environment plus the database path; no usage tracking calls."""
+def _quiet_dbt_env(database: Path, memory_limit: str | None = None) -> dict[str, str]:
+    """The caller's environment plus the database path (and DuckDB's
+    memory_limit, when given); no usage tracking calls."""
     env = dict(os.environ)
     env["SEGMENTATION_DUCKDB_PATH"] = str(database)
+    if memory_limit:
+        env["SEGMENTATION_DUCKDB_MEMORY_LIMIT"] = memory_limit
     env["DO_NOT_TRACK"] = "1"
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     return env
@@ -329,7 +433,7 @@ def _project_outcome(database: Path) -> dict[str, Any]:
 def run_project(
     size_dir: Path, *, project_dir: Path, poll_interval: float,
     dbt_vars: dict[str, Any] | None = None, score: bool = True, value_layer: bool = True,
-    value_layer_pairs: int = VALUE_LAYER_PAIRS,
+    value_layer_pairs: int = VALUE_LAYER_PAIRS, memory_limit: str | None = None,
 ) -> dict[str, Any]:
     """``dbt build`` on size_dir's files into a fresh DuckDB file, measured;
     ``dbt_vars`` are passed beside input_dir (for example cross_sell: true).
@@ -351,12 +455,13 @@ def run_project(
         "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
         "--target-path", str(target), "--log-path", str(logs),
     ]
-    stats = measure(command, cwd=project_dir, env=_quiet_dbt_env(database),
-                    log_path=size_dir / "dbt_build.log", poll_interval=poll_interval)
+    stats = measure(command, cwd=project_dir, env=_quiet_dbt_env(database, memory_limit),
+                    log_path=size_dir / "dbt_build.log", poll_interval=poll_interval,
+                    spill_dir=database.with_name(database.name + ".tmp"))
     elapsed, nodes = _node_times(target / "run_results.json")
     outcome = _project_outcome(database) if stats.returncode == 0 else {}
     result = {"stats": asdict(stats), "dbt_elapsed_seconds": elapsed, "nodes": nodes,
-              "outcome": outcome}
+              "outcome": outcome, "memory_limit": memory_limit}
     if stats.returncode == 0 and value_layer:
         result["value_layer"] = run_value_layer_pair(
             size_dir, database, build_vars, project_dir=project_dir, poll_interval=poll_interval,
@@ -459,17 +564,27 @@ def run_score(size_dir: Path, database: Path, build_vars: dict[str, Any], *,
             "order_lines": pq.read_metadata(next_dir / "orders.parquet").num_rows}
 
 
-def run_notebook(size_dir: Path, *, poll_interval: float) -> dict[str, Any]:
-    """bench/notebook_baseline.py on size_dir's files, measured."""
+def run_notebook(size_dir: Path, *, poll_interval: float,
+                 memory_cap: int | None = None) -> dict[str, Any]:
+    """bench/notebook_baseline.py on size_dir's files, measured; with
+    memory_cap, under that address-space limit (bytes)."""
     timings = size_dir / "notebook_timings.json"
     timings.unlink(missing_ok=True)
     command = [sys.executable, str(NOTEBOOK_SCRIPT), "--input-dir", str(size_dir),
                "--output", str(size_dir / "notebook_segments.parquet"),
                "--timings", str(timings)]
     stats = measure(command, cwd=PROJECT_ROOT, env=dict(os.environ),
-                    log_path=size_dir / "notebook.log", poll_interval=poll_interval)
+                    log_path=size_dir / "notebook.log", poll_interval=poll_interval,
+                    memory_cap=memory_cap)
     facts = json.loads(timings.read_text()) if timings.exists() else {}
-    return {"stats": asdict(stats), "outcome": facts}
+    result = {"stats": asdict(stats), "outcome": facts}
+    if memory_cap:
+        result["memory_cap_bytes"] = memory_cap
+        if stats.returncode != 0:
+            # What stopped it, from the end of its log.
+            tail = Path(stats.log_path).read_text(errors="replace").strip().splitlines()[-1:]
+            result["failure"] = tail[0][:300] if tail else ""
+    return result
 
 
 # --------------------------------------------------------------------------- report
@@ -551,7 +666,8 @@ def _speedup(row: dict[str, Any]) -> float | None:
 def _target_lines(rows: list[dict[str, Any]]) -> list[str]:
     row = next((r for r in rows if r["size"] == TARGET_SIZE), None)
     if row is None:
-        return [f"Targets apply at {TARGET_SIZE:,} customers, which was not run."]
+        return [f"Targets apply at {TARGET_SIZE:,} customers, which was not run.",
+                *_large_target_lines(rows)]
     speedup = _speedup(row)
     peak = _stat(row.get("project"), "peak_rss_bytes")
     added = value_layer_seconds(row.get("project"))
@@ -579,6 +695,31 @@ def _target_lines(rows: list[dict[str, Any]]) -> list[str]:
         lines.append(f"- the customer-value layer adds at most "
                      f"{TARGET_VALUE_LAYER_SECONDS:g} s: {'met' if added_ok else 'MISSED'} "
                      f"({_seconds(added)})")
+    return lines + _large_target_lines(rows)
+
+
+def _large_target_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The large run's target (--large), when it ran."""
+    row = next((r for r in rows if r["size"] == LARGE_SIZE), None)
+    if row is None or not row.get("project"):
+        return []
+    project, notebook = row["project"], row.get("notebook")
+    peak = _stat(project, "peak_rss_bytes")
+    ok = _stat(project, "returncode") == 0 and peak <= TARGET_LARGE_PEAK_BYTES
+    limit = project.get("memory_limit")
+    lines = [f"- the default build at {LARGE_SIZE:,} customers"
+             f"{f' (DuckDB memory_limit {limit})' if limit else ''} completes with peak RSS "
+             f"at most {_gb(TARGET_LARGE_PEAK_BYTES)}: {'met' if ok else 'MISSED'} ({_gb(peak)}, "
+             f"{_seconds(_stat(project, 'wall_seconds'))}, DuckDB spilled at most "
+             f"{_gb(_stat(project, 'peak_spill_bytes'))})"]
+    if notebook:
+        if _stat(notebook, "returncode") == 0:
+            outcome = f"completed in {_seconds(_stat(notebook, 'wall_seconds'))}"
+        else:
+            outcome = (f"failed after {_seconds(_stat(notebook, 'wall_seconds'))}: "
+                       f"{notebook.get('failure') or 'exit ' + str(_stat(notebook, 'returncode'))}")
+        lines.append(f"- the notebook way at {LARGE_SIZE:,} customers, capped at "
+                     f"{_gb(notebook.get('memory_cap_bytes'))} of address space: {outcome}")
     return lines
 
 
@@ -668,7 +809,10 @@ def _run_summary(name: str, run: dict[str, Any]) -> str:
         f"system, peak RSS {_gb(stats['peak_rss_bytes'])} (polled tree peak "
         f"{_gb(stats['sampled_tree_peak_bytes'])}, at most {stats['max_processes']} "
         f"process(es)), load average {stats['load_average_before']:.2f} -> "
-        f"{stats['load_average_after']:.2f}; log `{stats['log_path']}`"
+        f"{stats['load_average_after']:.2f}"
+        + (f", DuckDB spilled at most {_gb(stats['peak_spill_bytes'])} to disk"
+           if stats.get("peak_spill_bytes") else "")
+        + f"; log `{stats['log_path']}`"
     )
 
 
@@ -710,6 +854,11 @@ def _detail_lines(row: dict[str, Any]) -> list[str]:
                          f"{scoring['execution_time']:.2f} s")
     if notebook:
         lines.append(_run_summary("notebook", notebook))
+        if notebook.get("memory_cap_bytes"):
+            lines.append(f"  run under an address-space cap of "
+                         f"{notebook['memory_cap_bytes'] / 2**30:.0f} GiB"
+                         + (f"; it stopped on: `{notebook['failure']}`"
+                            if notebook.get("failure") else ""))
         outcome = notebook["outcome"]
         if outcome:
             lines.append(f"  outcome {{\"customers\": {outcome['customers']}, "
@@ -827,6 +976,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dbt-vars", type=json.loads, default={},
                         help="extra dbt vars as JSON, e.g. '{\"cross_sell\": true}' "
                              "(named in the report's command line)")
+    parser.add_argument("--large", action="store_true",
+                        help=f"also run {LARGE_SIZE:,} customers (about 200M order lines, "
+                             "generated in chunks): the default build only (no refresh or "
+                             "value-layer pairs) and the notebook way under a "
+                             f"{LARGE_NOTEBOOK_MEMORY_CAP_BYTES / 2**30:.0f} GiB memory cap; "
+                             f"target peak {TARGET_LARGE_PEAK_BYTES / 1e9:.0f} GB; about 30 min")
     parser.add_argument("--repeats", type=int, default=1,
                         help="run each side this many times, alternating, and report the "
                              "run with the median wall time (the notebook's time varies by "
@@ -848,7 +1003,9 @@ def main(argv: list[str] | None = None) -> int:
         "rows": [],
     }
     failed = False
-    for size in args.sizes:
+    sizes = list(args.sizes) + ([LARGE_SIZE] if args.large and LARGE_SIZE not in args.sizes else [])
+    for size in sizes:
+        large = size == LARGE_SIZE and args.large
         size_dir = (args.data_dir / str(size)).resolve()
         print(f"== {size:,} customers", flush=True)
         data = ensure_data(size, size_dir, mean_order_lines=args.mean_order_lines,
@@ -863,14 +1020,16 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_project:
                 run = run_project(size_dir, project_dir=args.project_dir.resolve(),
                                   poll_interval=args.poll_interval, dbt_vars=args.dbt_vars,
-                                  score=not args.skip_score,
-                                  value_layer=not args.skip_value_layer,
-                                  value_layer_pairs=args.value_layer_pairs)
+                                  score=not args.skip_score and not large,
+                                  value_layer=not args.skip_value_layer and not large,
+                                  value_layer_pairs=args.value_layer_pairs,
+                                  memory_limit=LARGE_DUCKDB_MEMORY_LIMIT if large else None)
                 runs["project"].append(run)
                 print("  " + _run_summary("project", run).lstrip("- "), flush=True)
                 _print_top_nodes(size, run)
             if not args.skip_notebook:
-                run = run_notebook(size_dir, poll_interval=args.poll_interval)
+                run = run_notebook(size_dir, poll_interval=args.poll_interval,
+                                   memory_cap=LARGE_NOTEBOOK_MEMORY_CAP_BYTES if large else None)
                 runs["notebook"].append(run)
                 print("  " + _run_summary("notebook", run).lstrip("- "), flush=True)
         for name, side_runs in runs.items():
