@@ -45,6 +45,14 @@
         sum({{ in_as_of_window('case when is_return_line and amount < 0 then -amount else 0 end', '0') }}) as refunded_amount,
         sum({{ in_as_of_window('case when is_purchase_line then quantity else 0 end', '0') }}) as units
 {%- endset -%}
+{#- The order columns of a row that is not an order (a day's totals, a row
+    saying something went away). -#}
+{%- set no_measures -%}
+0 as has_purchase, 0 as has_return, 0 as has_uncancelled_line,
+        cast(0 as {{ type_double() }}) as purchase_amount,
+        cast(0 as {{ type_double() }}) as refunded_amount,
+        cast(0 as {{ type_double() }}) as units
+{%- endset -%}
 {#- What the stored rows were computed by, part of every line's fingerprint:
     this file as written (not as rendered: vars such as as_of_date change the
     text every day). Any edit to it regroups everything once. -#}
@@ -155,12 +163,7 @@ days as (
         order_date as first_line_date,
         order_date as last_line_date,
         order_date,
-        0 as has_purchase,
-        0 as has_return,
-        0 as has_uncancelled_line,
-        cast(0 as {{ type_double() }}) as purchase_amount,
-        cast(0 as {{ type_double() }}) as refunded_amount,
-        cast(0 as {{ type_double() }}) as units,
+        {{ no_measures }},
         cast(sum(line_fingerprint) as {{ dbt.type_bigint() }}) as line_fingerprint,
         {{ as_of_window }} as as_of_window
     from order_lines
@@ -186,12 +189,7 @@ gone as (
         stored.first_line_date,
         stored.last_line_date,
         stored.order_date,
-        0 as has_purchase,
-        0 as has_return,
-        0 as has_uncancelled_line,
-        cast(0 as {{ type_double() }}) as purchase_amount,
-        cast(0 as {{ type_double() }}) as refunded_amount,
-        cast(0 as {{ type_double() }}) as units,
+        {{ no_measures }},
         cast(0 as {{ dbt.type_bigint() }}) as line_fingerprint,
         {{ as_of_window }} as as_of_window
     from {{ this }} as stored
@@ -231,12 +229,7 @@ select
     cast(null as date) as first_line_date,
     cast(null as date) as last_line_date,
     cast(null as date) as order_date,
-    0 as has_purchase,
-    0 as has_return,
-    0 as has_uncancelled_line,
-    cast(0 as {{ type_double() }}) as purchase_amount,
-    cast(0 as {{ type_double() }}) as refunded_amount,
-    cast(0 as {{ type_double() }}) as units,
+    {{ no_measures }},
     cast(0 as {{ dbt.type_bigint() }}) as line_fingerprint,
     {{ as_of_window }} as as_of_window
 {%- endif %}
