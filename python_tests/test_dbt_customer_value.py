@@ -110,6 +110,21 @@ def test_the_backtest_tracks_the_holdout_and_ranks_customers(build_realistic_sho
     assert top > 5 * bottom, (top, bottom)
 
 
+def test_the_demo_backtest_tracks_the_holdout_within_ten_percent(build_demo_a):
+    """The issue's measure on the data a new user sees first: the demo seeds'
+    personas buy as BG/NBD processes with their own rates and dropouts, and the
+    refitted model tracks their cumulative holdout purchases within 10%, as
+    docs/methods.md reports (a mixture of personas is not one Gamma and one
+    Beta, so this can fail if the demo drifts from what customers do)."""
+    weekly = build_demo_a.table("customer_value_backtest_weekly").sort_values("holdout_week")
+    assert weekly["holdout_week"].tolist() == list(range(1, 27))
+    assert weekly["relative_error"].iloc[-1] == pytest.approx(
+        weekly["expected_cumulative_purchases"].iloc[-1]
+        / weekly["actual_cumulative_purchases"].iloc[-1] - 1, abs=1e-4)
+    # Not only at the end: every week of the holdout is within 10%.
+    assert (weekly["relative_error"].abs() < 0.10).all(), weekly
+
+
 def test_segments_and_the_retention_list_use_the_values(build_realistic_shop):
     build = build_realistic_shop
     profiles = build.table("segment_profiles").set_index("segment_id")

@@ -245,6 +245,42 @@ def _orders_table(
     })
 
 
+def _repeat_purchases(
+    rng: np.random.Generator,
+    first_day: np.ndarray,
+    rate: np.ndarray,
+    dropout: np.ndarray,
+    season: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """BG/NBD purchases after each buyer's first, up to the last calendar day.
+
+    first_day: (n,) int first purchase day; rate: (n,) purchases per day of
+    season factor 1 while active; dropout: (n,) probability of leaving after
+    each purchase; season: (n_days,) intensity per day. Time runs on a
+    seasonal clock (cumulative intensity), on which purchases are a Poisson
+    process; so the events left before end_date number Poisson(rate * time
+    left) and are uniform on that clock. The customer leaves after a
+    Geometric(dropout) number of purchases, so only the first
+    ``geometric - 1`` events happen. Repeats fall on days after first_day.
+    Returns (customer index into the n buyers, day), both (n_repeats,) int32.
+    """
+    clock = np.cumsum(season)  # seasonal time at the end of each day
+    elapsed = clock[first_day]
+    remaining = clock[-1] - elapsed
+    n_events = rng.poisson(rate * remaining)
+    customer = np.repeat(np.arange(first_day.shape[0], dtype=np.int32), n_events)
+    position = rng.random(customer.shape[0])
+    # Sort the events of each customer in time to keep the earliest ones.
+    in_time = np.lexsort((position, customer))
+    customer, position = customer[in_time], position[in_time]
+    rank = np.arange(customer.shape[0]) - np.repeat(np.cumsum(n_events) - n_events, n_events)
+    kept = rank < rng.geometric(dropout)[customer] - 1
+    customer, position = customer[kept], position[kept]
+    moment = elapsed[customer] + position * remaining[customer]
+    day = np.searchsorted(clock, moment, side="left")
+    return customer, np.minimum(day, season.shape[0] - 1).astype(np.int32)
+
+
 def _activity_window(
     rng: np.random.Generator,
     recency_days: np.ndarray,
