@@ -152,9 +152,11 @@ def test_customers_at_risk_are_overdue_and_valuable(build_demo_a):
     dim = build_demo_a.table("dim_customer_segments").set_index("customer_id")
     qualifies = dim[(dim["frequency"] >= 2) & (dim["purchase_cadence_days"] > 0)
                     & (dim["tenure_days"] >= 90)
-                    & (dim["recency_days"] > 2 * dim["purchase_cadence_days"])]
+                    & (dim["recency_days"] > 2 * dim["purchase_cadence_days"])
+                    & (dim["recency_days"] > 30)]  # var at_risk_min_recency_days
     qualifies = qualifies[rfm.loc[qualifies.index, "monetary_score"] >= 4]
     assert set(qualifies.index) == set(at_risk["customer_id"])
+    assert (at_risk["recency_days"] > 30).all()
 
 
 @pytest.mark.parametrize("group", sorted(PLANTED_DRIVERS))

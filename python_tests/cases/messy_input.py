@@ -74,8 +74,11 @@ def case_unmatched_order_ids(input_dir: Path) -> tuple[dict, dict]:
         pa.array([i.lstrip("0") if line in stripped else i for line, i in enumerate(ids)]))
     write_table(customers, input_dir / "customers.csv", file_format="csv")
     write_table(orders, input_dir / "orders.csv", file_format="csv")
+    # The warning's first example: the smallest stripped id, as text sorts.
+    example = min(ids[line].lstrip("0") for line in stripped)
     return {"input_dir": str(input_dir)}, {"stripped_lines": len(stripped),
-                                           "lines": orders.num_rows}
+                                           "lines": orders.num_rows,
+                                           "example": (example, example.zfill(6))}
 
 
 def case_zoned_timestamps(input_dir: Path) -> tuple[dict, dict]:
