@@ -13,10 +13,9 @@
                             purchase curves (ml_customer_value_curves)
       average_repeat_value  mean value of the repeat purchase days (null
                             without one: the models use the population's)
-      kept_share            share of the customer's purchase amount not
-                            refunded (1 - refunds / purchases, within
-                            [0, 1]): predicted value is net of returns, as
-                            revenue is
+    It reads the orders only, not the order metrics, so it runs beside them;
+    customer_value nets the predicted value of returns from the customer's
+    revenue columns.
     The calibration columns are the same summary as of as_of_date minus var
     value_holdout_days, for the customers whose first purchase is by then,
     and holdout_purchases the purchase days after it: the backtest fits on
@@ -77,14 +76,6 @@ customers as (
 
     select customer_id, customer_key from {{ ref('int_customers_cleaned') }}
 
-),
-
--- Net of returns: returns are orders of their own, summed per customer there.
-money as (
-
-    select customer_id, gross_revenue as purchased, refunded_amount as refunded
-    from {{ ref('int_customer_order_metrics') }}
-
 )
 
 select
@@ -102,12 +93,6 @@ select
         then cast(per_customer.total_value - per_customer.first_day_value as {{ type_double() }})
             / (per_customer.purchase_days - 1)
     end as average_repeat_value,
-    case
-        when money.purchased > 0
-            then greatest(0, least(1, 1 - cast(money.refunded as {{ type_double() }})
-                / cast(money.purchased as {{ type_double() }})))
-        else 0
-    end as kept_share,
     as_of.as_of_date,
     as_of.calibration_end,
     per_customer.first_purchase_date <= as_of.calibration_end as in_calibration,
@@ -129,5 +114,4 @@ select
     end as holdout_purchases
 from per_customer
 inner join customers on per_customer.customer_key = customers.customer_key
-inner join money on customers.customer_id = money.customer_id
 cross join as_of

@@ -21,7 +21,20 @@ with
 
 customers as (
 
-    select customer_id, segment_id, segment_name, as_of_date
+    select
+        customer_id,
+        segment_id,
+        segment_name,
+        as_of_date,
+        -- Net of returns: returns are orders of their own, so the share of
+        -- what the customer paid that was not refunded (1 - refunds /
+        -- purchases up to as_of_date, within [0, 1]) comes from their revenue.
+        case
+            when gross_revenue > 0
+                then greatest(0, least(1, 1 - cast(refunded_amount as {{ type_double() }})
+                    / cast(gross_revenue as {{ type_double() }})))
+            else 0
+        end as kept_share
     from {{ ref('dim_customer_segments') }}
 
 ),
@@ -64,10 +77,11 @@ select
     cast(round(scores.expected_purchases_90d, 4) as {{ type_double() }}) as expected_purchases_90d,
     cast(round(scores.expected_purchases_365d, 4) as {{ type_double() }}) as expected_purchases_365d,
     cast(round(scores.expected_average_value, 2) as {{ type_double() }}) as expected_average_value,
-    cast(round(summary.kept_share, 4) as {{ type_double() }}) as kept_share,
-    cast(round(scores.predicted_value_12m * summary.kept_share, 2) as {{ type_double() }}) as predicted_value_12m,
+    cast(round(case when summary.customer_id is not null then customers.kept_share end, 4)
+        as {{ type_double() }}) as kept_share,
+    cast(round(scores.predicted_value_12m * customers.kept_share, 2) as {{ type_double() }}) as predicted_value_12m,
     cast(round(case when scores.probability_alive > 0
-        then (1 - scores.probability_alive) * scores.predicted_value_12m * summary.kept_share
+        then (1 - scores.probability_alive) * scores.predicted_value_12m * customers.kept_share
             / scores.probability_alive
     end, 2) as {{ type_double() }}) as value_at_risk
 from customers
