@@ -39,12 +39,6 @@ customers as (
 
 ),
 
-summary as (
-
-    select * from {{ ref('int_customer_value_summary') }}
-
-),
-
 scores as (
 
     select * from {{ ref('ml_customer_value_scores') }}
@@ -65,19 +59,19 @@ select
     cast(customers.segment_name as {{ dbt.type_string() }}) as segment_name,
     customers.as_of_date,
     cast(case
-        when summary.customer_id is null then 'no purchase yet'
+        when scores.customer_id is null then 'no purchase yet'
         when value_model.status = 'fitted' then 'model'
         else {{ dbt.concat(["'no model: '", 'value_model.reason']) }}
     end as {{ dbt.type_string() }}) as value_basis,
-    cast(summary.frequency as bigint) as repeat_purchases,
-    cast(round(summary.recency_weeks, 4) as {{ type_double() }}) as recency_weeks,
-    cast(round(summary.age_weeks, 4) as {{ type_double() }}) as age_weeks,
-    cast(round(summary.average_repeat_value, 2) as {{ type_double() }}) as average_repeat_value,
+    cast(scores.frequency as bigint) as repeat_purchases,
+    cast(round(scores.recency_weeks, 4) as {{ type_double() }}) as recency_weeks,
+    cast(round(scores.age_weeks, 4) as {{ type_double() }}) as age_weeks,
+    cast(round(scores.average_repeat_value, 2) as {{ type_double() }}) as average_repeat_value,
     cast(round(scores.probability_alive, 6) as {{ type_double() }}) as probability_alive,
     cast(round(scores.expected_purchases_90d, 4) as {{ type_double() }}) as expected_purchases_90d,
     cast(round(scores.expected_purchases_365d, 4) as {{ type_double() }}) as expected_purchases_365d,
     cast(round(scores.expected_average_value, 2) as {{ type_double() }}) as expected_average_value,
-    cast(round(case when summary.customer_id is not null then customers.kept_share end, 4)
+    cast(round(case when scores.customer_id is not null then customers.kept_share end, 4)
         as {{ type_double() }}) as kept_share,
     cast(round(scores.predicted_value_12m * customers.kept_share, 2) as {{ type_double() }}) as predicted_value_12m,
     cast(round(case when scores.probability_alive > 0
@@ -85,6 +79,5 @@ select
             / scores.probability_alive
     end, 2) as {{ type_double() }}) as value_at_risk
 from customers
-left join summary on customers.customer_id = summary.customer_id
 left join scores on customers.customer_id = scores.customer_id
 cross join value_model
