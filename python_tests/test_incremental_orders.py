@@ -9,6 +9,9 @@ scratch (--full-refresh), and holds every order and customer table of the two
 to each other. The days bring what a real export brings overnight:
 
 * new orders and late returns for orders weeks old (segmentation.demo.increments);
+* a late line for an order that shares its purchase day with another order
+  of its customer: the day is months before the change and is rebuilt from
+  both orders, the regrouped one and the stored one;
 * orders cancelled in place, and a line corrected in place a year back,
   older than any lookback a date window would use;
 * a customer whose orders were in the export before the customer was
@@ -49,6 +52,7 @@ COMPARED = {
     "int_customer_order_metrics": ["customer_id"],
     "int_customer_features": ["customer_id"],
     "int_customer_value_summary": ["customer_id"],
+    "int_customer_purchase_days": ["customer_key", "purchase_date"],
 }
 LATE_CUSTOMER_ORDERS_MIN = 3
 
@@ -85,6 +89,31 @@ def _withdraw_a_day(orders: pa.Table) -> tuple[pa.Table, dt.date]:
     return orders.filter(kept), day
 
 
+def _late_line_on_a_shared_day(orders: pa.Table, absent: str) -> tuple[pa.Table, dict]:
+    """A purchase line added on the export's last day to an order about half a
+    year old whose customer made another purchase order that same day: the
+    order is regrouped, the other is not, and their purchase day must hold
+    both. Not the customer `absent` from the customers file."""
+    frame = orders.to_pandas()
+    dates = pd.to_datetime(frame["order_date"])
+    purchases = frame[(frame["status"] == "completed") & (frame["amount"] > 0)
+                      & (dates < dates.max() - pd.Timedelta(days=150))
+                      & (frame["customer_id"] != absent)]
+    per_day = purchases.groupby(["customer_id", "order_date"])["order_id"].unique()
+    shared = per_day[per_day.map(len) >= 2].sort_index()
+    assert len(shared) > 0, "some customer has two purchase orders on one day"
+    (customer_id, day), order_ids = shared.index[-1], sorted(shared.iloc[-1])
+    late = frame[frame["order_id"] == order_ids[0]].iloc[[0]].copy()
+    late["order_date"] = frame["order_date"].max()
+    late["amount"] = 19.99
+    late["quantity"] = 1
+    added = pa.Table.from_pandas(late, schema=orders.schema, preserve_index=False)
+    expected = float(purchases.loc[purchases["customer_id"].eq(customer_id)
+                                   & purchases["order_date"].eq(day), "amount"].sum()) + 19.99
+    return pa.concat_tables([orders, added]), {
+        "customer_id": customer_id, "day": day, "orders": order_ids, "value": round(expected, 2)}
+
+
 def _days_regrouped(build: DbtBuild) -> int | None:
     """How many changed days the incremental model reported (None: a full build)."""
     if "no order line changed since the last build" in build.output:
@@ -115,8 +144,10 @@ def days(tmp_path_factory) -> list[dict]:
     # Day 1: a normal night: new orders, late returns, recent orders cancelled in place.
     orders = next_export(orders, new_line_share=0.02, late_return_share=0.2,
                          late_cancel_share=0.1, random_state=1)
-    exports.append({"change": "new orders, late returns, cancellations",
-                    "customers": without_late, "orders": orders, "vars": {}})
+    orders, shared_day = _late_line_on_a_shared_day(orders, absent=late)
+    exports.append({"change": "new orders, late returns, cancellations, a late line",
+                    "customers": without_late, "orders": orders, "vars": {},
+                    "shared_day": shared_day})
     # Day 2: the customer arrives; a line a year old is corrected in place.
     orders = _change_old_line(next_export(orders, new_line_share=0.02, random_state=2))
     exports.append({"change": "a customer arrives, an old line corrected",
@@ -182,7 +213,7 @@ def test_the_incremental_build_gives_the_full_builds_tables(days, table):
 
 
 def test_the_stored_state_is_the_full_builds(days):
-    keys = ["is_day_total", "customer_key", "order_key"]
+    keys = ["is_day_total", "is_purchase_day", "customer_key", "order_key"]
     for day in days:
         # as_of_window is the date a row was computed under: an order no moved
         # date crosses is not regrouped, and keeps the date it was built with.
@@ -225,6 +256,19 @@ def test_each_day_regroups_only_the_days_it_changed(days):
     # Day 6: no line changed, the date did: the orders it crosses are regrouped.
     assert regrouped[6] == 0
     assert "regrouping the orders with a line on or after" in days[6]["incremental"].output
+
+
+def test_a_purchase_day_holds_the_regrouped_order_and_the_stored_one(days):
+    shared = days[1]["shared_day"]
+    day = days[1]["incremental"].query(
+        "select purchase_days.day_value from int_customer_purchase_days as purchase_days"
+        " inner join int_customers_cleaned using (customer_key)"
+        " where customer_id = ? and purchase_date = ?",
+        [shared["customer_id"], shared["day"]])
+    assert len(day) == 1, shared
+    assert float(day["day_value"].iloc[0]) == pytest.approx(shared["value"]), shared
+    # The day was months before the change: only its late order was regrouped.
+    assert "regrouping every order" not in days[1]["incremental"].output
 
 
 def test_the_late_customer_is_counted_once_they_arrive(days):

@@ -132,7 +132,7 @@
     {%- set window_sql -%}
         select min(least(as_of_window, {{ as_of_window }}))
         from {{ state_relation }}
-        where not is_day_total
+        where not is_day_total and not is_purchase_day
             and as_of_window <> {{ as_of_window }}
             and last_line_date > least(as_of_window, {{ as_of_window }})
     {%- endset -%}
@@ -161,7 +161,7 @@
         from {{ state_relation }} as state
         left join touched
             on state.customer_key = touched.customer_key and state.order_key = touched.order_key
-        where not state.is_day_total
+        where not state.is_day_total and not state.is_purchase_day
             and (state.last_line_date >= {{ date_literal(earliest) }} or touched.order_key is not null)
     {%- endset -%}
     {%- set first_line = run_query(first_line_sql).columns[0].values()[0] -%}

@@ -1,8 +1,13 @@
 {#-
-    The one pass over every accepted order line, kept between builds: one row
-    per order of an accepted customer (is_day_total false) and one per day
-    that has lines (is_day_total true: how many, and the sum of their
-    fingerprints). int_customer_orders reads the orders.
+    The one pass over every accepted order line, kept between builds. Three
+    kinds of row:
+      an order of an accepted customer   int_customer_orders reads them
+      a purchase day of a customer       (is_purchase_day) the day's purchase
+                                         orders together: what the
+                                         customer-value models count as one
+                                         purchase (int_customer_purchase_days)
+      a day that has lines               (is_day_total) how many, and the sum
+                                         of their fingerprints: the change check
 
     Incremental on DuckDB (dbt_project.yml; elsewhere a table rebuilt every
     run). Before it builds, the model compares every day's lines with the
@@ -17,10 +22,16 @@
     replace_orders). A change to the aggregation below changes every line's
     fingerprint, so everything is regrouped.
 
+    A regrouped order's purchase day can be weeks before the earliest change
+    (a line corrected on an order's second day) and can hold orders that were
+    not regrouped, so the purchase days rebuilt are every day a regrouped
+    order is on or was on, each from every order on it, regrouped or stored.
+
     Orders are windowed by var as_of_date as the build that wrote them saw it
     (as_of_window): lines after it count only in accepted_order_lines. An
     order that a moved date crosses is regrouped too.
-      order_key            the order id as an integer (macro order_key)
+      order_key            the order id as an integer (macro order_key); on a
+                           day's and a purchase day's row, the day's number
       first_line_date, last_line_date  its earliest and latest line, any date
       order_date           its first line's date in the window (null when
                            every line is after as_of_date)
@@ -58,11 +69,60 @@
     text every day). Any edit to it regroups everything once. -#}
 {%- set version = local_md5(model.raw_code)[:16] -%}
 
+{#- The columns of a purchase day's row, from rows of the day's purchase orders. -#}
+{%- set purchase_day_columns -%}
+        false as is_day_total,
+        true as is_purchase_day,
+        customer_key,
+        cast({{ dbt.datediff("cast('1970-01-01' as date)", 'order_date', 'day') }} as {{ dbt.type_bigint() }}) as order_key,
+        cast(sum(accepted_order_lines) as {{ dbt.type_bigint() }}) as accepted_order_lines,
+        cast(sum(lines_with_set_aside_values) as {{ dbt.type_bigint() }}) as lines_with_set_aside_values,
+        order_date as first_line_date,
+        order_date as last_line_date,
+        order_date,
+        1 as has_purchase,
+        max(has_return) as has_return,
+        1 as has_uncancelled_line,
+        -- In exact cents: a sum of doubles differs in its last bit from run
+        -- to run (parallel aggregation), and an average of days that lands
+        -- on a half cent would then round either way.
+        cast(cast(sum(purchase_amount) as decimal(18, 2)) as {{ type_double() }}) as purchase_amount,
+        cast(sum(refunded_amount) as {{ type_double() }}) as refunded_amount,
+        cast(sum(units) as {{ type_double() }}) as units,
+        cast(null as {{ dbt.type_bigint() }}) as line_fingerprint,
+        {{ as_of_window }} as as_of_window
+{%- endset -%}
+
+{#- The row saying a stored row went away (no line: not kept). -#}
+{%- set gone_columns -%}
+        stored.is_day_total,
+        stored.is_purchase_day,
+        stored.customer_key,
+        stored.order_key,
+        cast(0 as {{ dbt.type_bigint() }}) as accepted_order_lines,
+        cast(0 as {{ dbt.type_bigint() }}) as lines_with_set_aside_values,
+        stored.first_line_date,
+        stored.last_line_date,
+        stored.order_date,
+        {{ no_measures }},
+        cast(0 as {{ dbt.type_bigint() }}) as line_fingerprint,
+        {{ as_of_window }} as as_of_window
+{%- endset -%}
+
 {%- set changes = none -%}
 {%- set regroup_everything = false -%}
 {%- if execute and is_incremental() -%}
-    {%- set changes = order_state_changes(ref('int_order_lines_cleaned'), this, as_of_window, version) -%}
-    {%- if changes.earliest is none -%}
+    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'is_purchase_day' not in stored_columns -%}
+        {#- Stored by a version without purchase days: every line's
+            fingerprint differs anyway, and the change check reads the new column. -#}
+        {{ log(this.identifier ~ ': stored without purchase days; regrouping every order', info=True) }}
+        {%- set regroup_everything = true -%}
+    {%- else -%}
+        {%- set changes = order_state_changes(ref('int_order_lines_cleaned'), this, as_of_window, version) -%}
+    {%- endif -%}
+    {%- if changes is none -%}
+    {%- elif changes.earliest is none -%}
         {{ log(this.identifier ~ ': no order line changed since the last build', info=True) }}
     {%- elif changes.everything -%}
         {{ log(this.identifier ~ ': the lines of ' ~ changes.changed_days | length ~ ' day(s) changed since the last build,'
@@ -98,9 +158,9 @@ order_lines as (
 
 stored_orders as (
 
-    select customer_key, order_key, last_line_date
+    select *
     from {{ this }}
-    where not is_day_total
+    where not is_day_total and not is_purchase_day
 
 ),
 
@@ -141,6 +201,7 @@ orders as (
 
     select
         false as is_day_total,
+        false as is_purchase_day,
         customer_key,
         order_key,
         {{ order_columns }},
@@ -151,10 +212,75 @@ orders as (
 
 ),
 
+{%- if changes is not none %}
+
+-- The purchase days a regrouped order is on now or was on before.
+purchase_days_to_rebuild as (
+
+    select customer_key, order_date
+    from orders
+    where has_purchase = 1 and order_date is not null
+    union
+    select stored_orders.customer_key, stored_orders.order_date
+    from stored_orders
+    inner join orders_to_regroup
+        on stored_orders.customer_key = orders_to_regroup.customer_key
+        and stored_orders.order_key = orders_to_regroup.order_key
+    where stored_orders.has_purchase = 1 and stored_orders.order_date is not null
+
+),
+
+-- Every purchase order on those days: the regrouped ones as they are now,
+-- the others as stored.
+purchase_orders as (
+
+    select customer_key, order_date, accepted_order_lines, lines_with_set_aside_values, has_return, purchase_amount, refunded_amount, units
+    from orders
+    where has_purchase = 1 and order_date is not null
+    union all
+    select
+        stored_orders.customer_key, stored_orders.order_date, stored_orders.accepted_order_lines,
+        stored_orders.lines_with_set_aside_values, stored_orders.has_return,
+        stored_orders.purchase_amount, stored_orders.refunded_amount, stored_orders.units
+    from stored_orders
+    inner join purchase_days_to_rebuild
+        on stored_orders.customer_key = purchase_days_to_rebuild.customer_key
+        and stored_orders.order_date = purchase_days_to_rebuild.order_date
+    where stored_orders.has_purchase = 1
+        and not exists (
+            select 1 from orders_to_regroup
+            where orders_to_regroup.customer_key = stored_orders.customer_key
+                and orders_to_regroup.order_key = stored_orders.order_key
+        )
+
+),
+
+{%- else %}
+
+purchase_orders as (
+
+    select customer_key, order_date, accepted_order_lines, lines_with_set_aside_values, has_return, purchase_amount, refunded_amount, units
+    from orders
+    where has_purchase = 1 and order_date is not null
+
+),
+
+{%- endif %}
+
+purchase_days as (
+
+    select
+        {{ purchase_day_columns }}
+    from purchase_orders
+    group by customer_key, order_date
+
+),
+
 days as (
 
     select
         true as is_day_total,
+        false as is_purchase_day,
         cast(0 as {{ dbt.type_bigint() }}) as customer_key,
         -- The day as a number: the key a day's row is replaced by.
         cast({{ dbt.datediff("cast('1970-01-01' as date)", 'order_date', 'day') }} as {{ dbt.type_bigint() }}) as order_key,
@@ -176,24 +302,16 @@ days as (
 
 {%- if changes is not none and changes.earliest is not none %},
 
--- What went away: a regrouped order, or a changed day, with no line left.
--- Zero lines: the strategy deletes its stored row and keeps nothing.
+-- What went away: a regrouped order or a changed day with no line left, or
+-- a rebuilt purchase day with no purchase order left. Zero lines: the
+-- strategy deletes its stored row and keeps nothing.
 gone as (
 
     select
-        stored.is_day_total,
-        stored.customer_key,
-        stored.order_key,
-        cast(0 as {{ dbt.type_bigint() }}) as accepted_order_lines,
-        cast(0 as {{ dbt.type_bigint() }}) as lines_with_set_aside_values,
-        stored.first_line_date,
-        stored.last_line_date,
-        stored.order_date,
-        {{ no_measures }},
-        cast(0 as {{ dbt.type_bigint() }}) as line_fingerprint,
-        {{ as_of_window }} as as_of_window
+        {{ gone_columns }}
     from {{ this }} as stored
-    where stored.last_line_date >= {{ date_literal(changes.earliest) }}
+    where not stored.is_purchase_day
+        and stored.last_line_date >= {{ date_literal(changes.earliest) }}
         and not exists (
             select 1 from orders
             where not stored.is_day_total
@@ -204,10 +322,25 @@ gone as (
             select 1 from days
             where stored.is_day_total and days.order_key = stored.order_key
         )
+    union all
+    select
+        {{ gone_columns }}
+    from {{ this }} as stored
+    inner join purchase_days_to_rebuild
+        on stored.customer_key = purchase_days_to_rebuild.customer_key
+        and stored.order_date = purchase_days_to_rebuild.order_date
+    where stored.is_purchase_day
+        and not exists (
+            select 1 from purchase_days
+            where purchase_days.customer_key = stored.customer_key
+                and purchase_days.order_key = stored.order_key
+        )
 
 )
 
 select * from orders
+union all
+select * from purchase_days
 union all
 select * from days
 union all
@@ -216,12 +349,15 @@ select * from gone
 
 select * from orders
 union all
+select * from purchase_days
+union all
 select * from days
 {%- if regroup_everything %}
 union all
 -- Tells the strategy to empty the stored table before it inserts (no line: not kept).
 select
     true as is_day_total,
+    false as is_purchase_day,
     cast(-1 as {{ dbt.type_bigint() }}) as customer_key,
     cast(-1 as {{ dbt.type_bigint() }}) as order_key,
     cast(0 as {{ dbt.type_bigint() }}) as accepted_order_lines,

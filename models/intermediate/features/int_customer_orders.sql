@@ -3,9 +3,8 @@
 {#-
     One row per order of an accepted customer, up to as_of_date: the orders
     of int_customer_order_state (the one pass over the order lines, kept
-    between builds), without its day totals. The per-customer metrics
-    (int_customer_order_metrics), the customer-value models' purchase days
-    (int_customer_value_summary) and their backtest read it.
+    between builds), without its day totals and purchase days. The
+    per-customer metrics (int_customer_order_metrics) read it.
 -#}
 select
     customer_key,
@@ -20,4 +19,4 @@ select
     refunded_amount,
     units
 from {{ ref('int_customer_order_state') }}
-where not is_day_total
+where not is_day_total and not is_purchase_day

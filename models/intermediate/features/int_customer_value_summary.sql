@@ -3,7 +3,8 @@
     of each customer with a purchase: the summary of its purchase days, in
     weeks, at two cut-offs.
 
-    A purchase day is a day with at least one purchase order in the window
+    A purchase day (int_customer_purchase_days, kept between builds in the
+    order state) is a day with at least one purchase order in the window
     (several orders on one day are one purchase, as in the models' papers);
     its value is the day's purchase amount.
       frequency             purchase days after the first (repeat purchases)
@@ -13,8 +14,8 @@
                             purchase curves (ml_customer_value_curves)
       average_repeat_value  mean value of the repeat purchase days (null
                             without one: the models use the population's)
-    It reads the orders only, not the order metrics, so it runs beside them;
-    customer_value nets the predicted value of returns from the customer's
+    It reads the purchase days only, not the order metrics, so it runs beside
+    them; customer_value nets the predicted value of returns from the customer's
     revenue columns.
     The calibration columns are the same summary as of as_of_date minus var
     value_holdout_days, for the customers whose first purchase is by then,
@@ -36,16 +37,8 @@ as_of as (
 
 purchase_days as (
 
-    select
-        customer_key,
-        order_date as purchase_date,
-        -- Money in exact cents: a sum of doubles differs in its last bit from
-        -- run to run (parallel aggregation), and an average that lands on a
-        -- half cent then rounds either way.
-        cast(sum(purchase_amount) as decimal(18, 2)) as day_value
-    from {{ ref('int_customer_orders') }}
-    where has_purchase = 1 and order_date is not null
-    group by customer_key, order_date
+    select customer_key, purchase_date, day_value
+    from {{ ref('int_customer_purchase_days') }}
 
 ),
 

@@ -27,17 +27,15 @@ keys as (
 
 ),
 
--- A purchase day is a day with a purchase, as in int_customer_value_summary.
 holdout_purchase_days as (
 
-    select distinct
+    select
         customers.customer_id,
-        {{ dbt.datediff('customers.calibration_end', 'orders.order_date', 'day') }} as days_after_cutoff
-    from {{ ref('int_customer_orders') }} as orders
-    inner join keys on orders.customer_key = keys.customer_key
+        {{ dbt.datediff('customers.calibration_end', 'purchase_days.purchase_date', 'day') }} as days_after_cutoff
+    from {{ ref('int_customer_purchase_days') }} as purchase_days
+    inner join keys on purchase_days.customer_key = keys.customer_key
     inner join customers on keys.customer_id = customers.customer_id
-    where orders.has_purchase = 1
-        and orders.order_date > customers.calibration_end
+    where purchase_days.purchase_date > customers.calibration_end
 
 ),
 

@@ -1,0 +1,20 @@
+{{ config(materialized='view') }}
+
+{#-
+    One row per purchase day of an accepted customer, up to as_of_date: a day
+    with at least one purchase order (several orders on one day are one
+    purchase, as in the customer-value models' papers), valued at the day's
+    purchase amount. Kept in int_customer_order_state, so a daily build
+    regroups only the days its changes touch; the customer-value summary
+    (int_customer_value_summary) and the backtest's holdout purchases
+    (customer_value_backtest_weekly) read it.
+-#}
+select
+    customer_key,
+    order_date as purchase_date,
+    -- Exact cents (the state stores the day's sum rounded to them): sums of
+    -- days stay exact whatever order they are added in.
+    cast(purchase_amount as decimal(18, 2)) as day_value,
+    accepted_order_lines
+from {{ ref('int_customer_order_state') }}
+where is_purchase_day
