@@ -258,6 +258,33 @@ def test_each_day_regroups_only_the_days_it_changed(days):
     assert "regrouping the orders with a line on or after" in days[6]["incremental"].output
 
 
+def test_the_purchase_days_are_the_purchase_orders_grouped_by_day(days):
+    """What the value models count as one purchase: a customer's purchase
+    orders of one day, valued at their sum (the full build groups them from
+    the stored orders; the incremental one is held to it above)."""
+    for day in days:
+        orders = day["full"].query(
+            "select customer_key, order_date as purchase_date, purchase_amount,"
+            " accepted_order_lines from int_customer_orders"
+            " where has_purchase = 1 and order_date is not null")
+        expected = (orders.groupby(["customer_key", "purchase_date"], as_index=False)
+                    .agg(day_value=("purchase_amount", "sum"),
+                         accepted_order_lines=("accepted_order_lines", "sum"))
+                    .sort_values(["customer_key", "purchase_date"]).reset_index(drop=True))
+        stored = _table(day["full"], "int_customer_purchase_days",
+                        ["customer_key", "purchase_date"])
+        assert len(stored) == len(expected) > 0
+        assert (orders.groupby(["customer_key", "purchase_date"]).size() > 1).any(), \
+            "some customer has two purchase orders on one day"
+        np.testing.assert_array_equal(stored["customer_key"], expected["customer_key"])
+        np.testing.assert_array_equal(pd.to_datetime(stored["purchase_date"]),
+                                      pd.to_datetime(expected["purchase_date"]))
+        np.testing.assert_allclose(stored["day_value"].astype(float),
+                                   expected["day_value"].round(2), atol=1e-9)
+        np.testing.assert_array_equal(stored["accepted_order_lines"],
+                                      expected["accepted_order_lines"])
+
+
 def test_a_purchase_day_holds_the_regrouped_order_and_the_stored_one(days):
     shared = days[1]["shared_day"]
     day = days[1]["incremental"].query(

@@ -56,6 +56,11 @@
         (accepted_order_lines = 0) is an order or a day that went away: it
         deletes its stored row and is not kept. A batch that regroups every
         order carries a row keyed -1: the table is emptied first.
+
+        Then the purchase days: every day an order of the batch is on, as
+        written now or as stored before, is deleted and grouped again from
+        every order stored on it, so a day that also holds orders the batch
+        did not touch keeps them.
     -#}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set batch = arg_dict['temp_relation'] -%}
@@ -63,19 +68,109 @@
     {#- A row keyed -1 says the batch regroups everything: empty the table (far
         cheaper than matching millions of keys). -#}
     {%- set everything = run_query('select count(*) from ' ~ batch ~ ' where customer_key = -1').columns[0].values()[0] > 0 -%}
+    {%- set days_to_rebuild = target.identifier ~ '__purchase_days_to_rebuild' -%}
     {%- if everything %}
     delete from {{ target }};
     {%- else %}
+    create or replace temporary table {{ days_to_rebuild }} as
+    select customer_key, order_date
+    from {{ batch }}
+    where not is_day_total and accepted_order_lines > 0
+        and has_purchase = 1 and order_date is not null
+    union
+    select stored.customer_key, stored.order_date
+    from {{ target }} as stored
+    inner join {{ batch }} as batch
+        on stored.customer_key = batch.customer_key and stored.order_key = batch.order_key
+    where not stored.is_day_total and not stored.is_purchase_day and not batch.is_day_total
+        and stored.has_purchase = 1 and stored.order_date is not null;
+
     delete from {{ target }} as stored
     using {{ batch }} as batch
     where
         {%- for key in arg_dict['unique_key'] %}
         stored.{{ adapter.quote(key) }} = batch.{{ adapter.quote(key) }}{{ ' and' if not loop.last }}
         {%- endfor %};
+
+    delete from {{ target }} as stored
+    using {{ days_to_rebuild }} as rebuilt
+    where stored.is_purchase_day
+        and stored.customer_key = rebuilt.customer_key and stored.order_date = rebuilt.order_date;
     {%- endif %}
 
     insert into {{ target }} ({{ columns }})
-    select {{ columns }} from {{ batch }} where accepted_order_lines > 0
+    select {{ columns }} from {{ batch }} where accepted_order_lines > 0;
+
+    {{ insert_purchase_days(target, none if everything else days_to_rebuild) }}
+    {%- if not everything %};
+    drop table {{ days_to_rebuild }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{% macro insert_purchase_days(state, days_relation=none) %}
+    {#-
+        Adds to the order state `state` the purchase days of its stored
+        orders: one row per customer and day with at least one purchase order
+        in the window (what the customer-value models count as one purchase,
+        int_customer_purchase_days), valued at the day's purchase amount in
+        exact cents. Only the (customer_key, order_date) pairs of
+        `days_relation` when given, else every one.
+    -#}
+    insert into {{ state }} (
+        is_day_total, is_purchase_day, customer_key, order_key, accepted_order_lines,
+        lines_with_set_aside_values, first_line_date, last_line_date, order_date, has_purchase,
+        has_return, has_uncancelled_line, purchase_amount, refunded_amount, units,
+        line_fingerprint, as_of_window
+    )
+    select
+        false,
+        true,
+        orders.customer_key,
+        -- The day as a number, as on a day's row.
+        cast({{ dbt.datediff("cast('1970-01-01' as date)", 'orders.order_date', 'day') }} as {{ dbt.type_bigint() }}),
+        cast(sum(orders.accepted_order_lines) as {{ dbt.type_bigint() }}),
+        cast(sum(orders.lines_with_set_aside_values) as {{ dbt.type_bigint() }}),
+        orders.order_date,
+        orders.order_date,
+        orders.order_date,
+        1,
+        max(orders.has_return),
+        1,
+        -- Exact cents: a sum of doubles differs in its last bit from run to
+        -- run (parallel aggregation), and a day's value that lands on a half
+        -- cent would then round either way.
+        cast(cast(sum(orders.purchase_amount) as decimal(18, 2)) as {{ type_double() }}),
+        cast(sum(orders.refunded_amount) as {{ type_double() }}),
+        cast(sum(orders.units) as {{ type_double() }}),
+        cast(null as {{ dbt.type_bigint() }}),
+        max(orders.as_of_window)
+    from {{ state }} as orders
+    {%- if days_relation is not none %}
+    inner join {{ days_relation }} as rebuilt
+        on orders.customer_key = rebuilt.customer_key and orders.order_date = rebuilt.order_date
+    {%- endif %}
+    where not orders.is_day_total and not orders.is_purchase_day
+        and orders.has_purchase = 1 and orders.order_date is not null
+    group by orders.customer_key, orders.order_date
+{%- endmacro %}
+
+
+{% macro add_purchase_days() %}
+    {#-
+        Post-hook of int_customer_order_state: after a build that wrote the
+        table whole (the first, --full-refresh, or any build on an engine
+        where it is a plain table) it has orders and no purchase day yet, and
+        they are grouped from its orders here, once the orders are stored,
+        instead of computing the orders twice in one query. An incremental
+        build's strategy keeps them up to date itself (replace_orders); its
+        table already has them, and this does nothing.
+    -#}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set stored = run_query('select count(*) from ' ~ this ~ ' where is_purchase_day').columns[0].values()[0] -%}
+    {%- if stored == 0 -%}
+        {{ insert_purchase_days(this) }}
+    {%- endif -%}
 {%- endmacro %}
 
 

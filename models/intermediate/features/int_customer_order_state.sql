@@ -22,10 +22,13 @@
     replace_orders). A change to the aggregation below changes every line's
     fingerprint, so everything is regrouped.
 
-    A regrouped order's purchase day can be weeks before the earliest change
-    (a line corrected on an order's second day) and can hold orders that were
-    not regrouped, so the purchase days rebuilt are every day a regrouped
-    order is on or was on, each from every order on it, regrouped or stored.
+    The purchase days are not in this select: they are grouped from the
+    stored orders once the orders are written, so the orders are computed
+    once. On an incremental build the strategy rebuilds every purchase day a
+    regrouped order is on or was on, from every order stored on it
+    (regrouped or not: a line corrected on an order's second day changes a
+    purchase day weeks before the change); on a full build a post-hook
+    groups them all (macro add_purchase_days).
 
     Orders are windowed by var as_of_date as the build that wrote them saw it
     (as_of_window): lines after it count only in accepted_order_lines. An
@@ -68,30 +71,6 @@
     this file as written (not as rendered: vars such as as_of_date change the
     text every day). Any edit to it regroups everything once. -#}
 {%- set version = local_md5(model.raw_code)[:16] -%}
-
-{#- The columns of a purchase day's row, from rows of the day's purchase orders. -#}
-{%- set purchase_day_columns -%}
-        false as is_day_total,
-        true as is_purchase_day,
-        customer_key,
-        cast({{ dbt.datediff("cast('1970-01-01' as date)", 'order_date', 'day') }} as {{ dbt.type_bigint() }}) as order_key,
-        cast(sum(accepted_order_lines) as {{ dbt.type_bigint() }}) as accepted_order_lines,
-        cast(sum(lines_with_set_aside_values) as {{ dbt.type_bigint() }}) as lines_with_set_aside_values,
-        order_date as first_line_date,
-        order_date as last_line_date,
-        order_date,
-        1 as has_purchase,
-        max(has_return) as has_return,
-        1 as has_uncancelled_line,
-        -- In exact cents: a sum of doubles differs in its last bit from run
-        -- to run (parallel aggregation), and an average of days that lands
-        -- on a half cent would then round either way.
-        cast(cast(sum(purchase_amount) as decimal(18, 2)) as {{ type_double() }}) as purchase_amount,
-        cast(sum(refunded_amount) as {{ type_double() }}) as refunded_amount,
-        cast(sum(units) as {{ type_double() }}) as units,
-        cast(null as {{ dbt.type_bigint() }}) as line_fingerprint,
-        {{ as_of_window }} as as_of_window
-{%- endset -%}
 
 {#- The row saying a stored row went away (no line: not kept). -#}
 {%- set gone_columns -%}
@@ -158,7 +137,7 @@ order_lines as (
 
 stored_orders as (
 
-    select *
+    select customer_key, order_key, last_line_date
     from {{ this }}
     where not is_day_total and not is_purchase_day
 
@@ -212,70 +191,6 @@ orders as (
 
 ),
 
-{%- if changes is not none %}
-
--- The purchase days a regrouped order is on now or was on before.
-purchase_days_to_rebuild as (
-
-    select customer_key, order_date
-    from orders
-    where has_purchase = 1 and order_date is not null
-    union
-    select stored_orders.customer_key, stored_orders.order_date
-    from stored_orders
-    inner join orders_to_regroup
-        on stored_orders.customer_key = orders_to_regroup.customer_key
-        and stored_orders.order_key = orders_to_regroup.order_key
-    where stored_orders.has_purchase = 1 and stored_orders.order_date is not null
-
-),
-
--- Every purchase order on those days: the regrouped ones as they are now,
--- the others as stored.
-purchase_orders as (
-
-    select customer_key, order_date, accepted_order_lines, lines_with_set_aside_values, has_return, purchase_amount, refunded_amount, units
-    from orders
-    where has_purchase = 1 and order_date is not null
-    union all
-    select
-        stored_orders.customer_key, stored_orders.order_date, stored_orders.accepted_order_lines,
-        stored_orders.lines_with_set_aside_values, stored_orders.has_return,
-        stored_orders.purchase_amount, stored_orders.refunded_amount, stored_orders.units
-    from stored_orders
-    inner join purchase_days_to_rebuild
-        on stored_orders.customer_key = purchase_days_to_rebuild.customer_key
-        and stored_orders.order_date = purchase_days_to_rebuild.order_date
-    where stored_orders.has_purchase = 1
-        and not exists (
-            select 1 from orders_to_regroup
-            where orders_to_regroup.customer_key = stored_orders.customer_key
-                and orders_to_regroup.order_key = stored_orders.order_key
-        )
-
-),
-
-{%- else %}
-
-purchase_orders as (
-
-    select customer_key, order_date, accepted_order_lines, lines_with_set_aside_values, has_return, purchase_amount, refunded_amount, units
-    from orders
-    where has_purchase = 1 and order_date is not null
-
-),
-
-{%- endif %}
-
-purchase_days as (
-
-    select
-        {{ purchase_day_columns }}
-    from purchase_orders
-    group by customer_key, order_date
-
-),
-
 days as (
 
     select
@@ -302,9 +217,9 @@ days as (
 
 {%- if changes is not none and changes.earliest is not none %},
 
--- What went away: a regrouped order or a changed day with no line left, or
--- a rebuilt purchase day with no purchase order left. Zero lines: the
--- strategy deletes its stored row and keeps nothing.
+-- What went away: a regrouped order or a changed day with no line left.
+-- Zero lines: the strategy deletes its stored row and keeps nothing (and
+-- rebuilds the order's purchase day).
 gone as (
 
     select
@@ -322,25 +237,10 @@ gone as (
             select 1 from days
             where stored.is_day_total and days.order_key = stored.order_key
         )
-    union all
-    select
-        {{ gone_columns }}
-    from {{ this }} as stored
-    inner join purchase_days_to_rebuild
-        on stored.customer_key = purchase_days_to_rebuild.customer_key
-        and stored.order_date = purchase_days_to_rebuild.order_date
-    where stored.is_purchase_day
-        and not exists (
-            select 1 from purchase_days
-            where purchase_days.customer_key = stored.customer_key
-                and purchase_days.order_key = stored.order_key
-        )
 
 )
 
 select * from orders
-union all
-select * from purchase_days
 union all
 select * from days
 union all
@@ -348,8 +248,6 @@ select * from gone
 {%- else %}
 
 select * from orders
-union all
-select * from purchase_days
 union all
 select * from days
 {%- if regroup_everything %}
