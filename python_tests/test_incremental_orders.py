@@ -31,6 +31,7 @@ import datetime as dt
 import re
 import shutil
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -322,3 +323,25 @@ def test_a_rebuild_with_nothing_changed_regroups_nothing(days, tmp_path):
                                   _table(last["full"], "int_customer_features", keys),
                                   check_exact=False, rtol=1e-12, atol=1e-9)
     assert np.isfinite(_table(again, "int_customer_features", keys)["monetary"]).all()
+
+
+def test_a_state_stored_without_purchase_days_is_regrouped_whole(days, tmp_path):
+    """A state written by a version without purchase days (no is_purchase_day
+    column) is regrouped whole once, and then holds the full build's rows."""
+    last = days[-1]
+    db_path = tmp_path / "older.duckdb"
+    shutil.copyfile(last["incremental"].db_path, db_path)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("delete from int_customer_order_state where is_purchase_day")
+        con.execute("alter table int_customer_order_state drop column is_purchase_day")
+    upgraded = run_dbt_build(tmp_path, last["incremental"].vars, name="upgraded",
+                             db_path=db_path, selector=None, select=SELECT,
+                             extra_args=SELECTION)
+    assert upgraded.succeeded, upgraded.describe()
+    assert "stored without purchase days; regrouping every order" in upgraded.output
+    keys = ["is_day_total", "is_purchase_day", "customer_key", "order_key"]
+    stored = _table(upgraded, "int_customer_order_state", keys)
+    full = _table(last["full"], "int_customer_order_state", keys)
+    pd.testing.assert_frame_equal(stored[full.columns].drop(columns="as_of_window"),
+                                  full.drop(columns="as_of_window"),
+                                  check_exact=False, rtol=1e-12, atol=1e-9)

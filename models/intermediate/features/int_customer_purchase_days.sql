@@ -12,9 +12,8 @@
 select
     customer_key,
     order_date as purchase_date,
-    -- Exact cents (the state stores the day's sum rounded to them): sums of
-    -- days stay exact whatever order they are added in.
-    cast(purchase_amount as decimal(18, 2)) as day_value,
+    -- The day's sum, rounded to the cent by the state.
+    purchase_amount as day_value,
     accepted_order_lines
 from {{ ref('int_customer_order_state') }}
 where is_purchase_day

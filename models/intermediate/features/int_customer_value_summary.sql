@@ -37,7 +37,13 @@ as_of as (
 
 purchase_days as (
 
-    select customer_key, purchase_date, day_value
+    select
+        customer_key,
+        purchase_date,
+        -- Exact cents (each day's value is rounded to them): the sums below
+        -- stay exact whatever order the engine adds them in, so an average
+        -- that lands on a half cent rounds the same way every build.
+        cast(day_value as decimal(18, 2)) as day_value
     from {{ ref('int_customer_purchase_days') }}
 
 ),
