@@ -60,7 +60,8 @@
         Then the purchase days: every day an order of the batch is on, as
         written now or as stored before, is deleted and grouped again from
         every order stored on it, so a day that also holds orders the batch
-        did not touch keeps them.
+        did not touch keeps them. Then the purchase totals of every customer
+        with a rebuilt day, from all of the customer's stored days.
     -#}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set batch = arg_dict['temp_relation'] -%}
@@ -94,14 +95,20 @@
 
     delete from {{ target }} as stored
     using {{ days_to_rebuild }} as rebuilt
-    where stored.is_purchase_day
+    where stored.is_purchase_day and not stored.is_day_total
         and stored.customer_key = rebuilt.customer_key and stored.order_date = rebuilt.order_date;
+
+    delete from {{ target }} as stored
+    where stored.is_purchase_day and stored.is_day_total
+        and stored.customer_key in (select customer_key from {{ days_to_rebuild }});
     {%- endif %}
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ batch }} where accepted_order_lines > 0;
 
-    {{ insert_purchase_days(target, none if everything else days_to_rebuild) }}
+    {{ insert_purchase_days(target, none if everything else days_to_rebuild) }};
+
+    {{ insert_purchase_totals(target, none if everything else days_to_rebuild) }}
     {%- if not everything %};
     drop table {{ days_to_rebuild }}
     {%- endif %}
@@ -121,7 +128,7 @@
         is_day_total, is_purchase_day, customer_key, order_key, accepted_order_lines,
         lines_with_set_aside_values, first_line_date, last_line_date, order_date, has_purchase,
         has_return, has_uncancelled_line, purchase_amount, refunded_amount, units,
-        line_fingerprint, as_of_window
+        line_fingerprint, as_of_window, purchase_days, first_day_value
     )
     select
         false,
@@ -144,7 +151,9 @@
         cast(sum(orders.refunded_amount) as {{ type_double() }}),
         cast(sum(orders.units) as {{ type_double() }}),
         cast(null as {{ dbt.type_bigint() }}),
-        max(orders.as_of_window)
+        max(orders.as_of_window),
+        cast(null as {{ dbt.type_bigint() }}),
+        cast(null as {{ type_double() }})
     from {{ state }} as orders
     {%- if days_relation is not none %}
     inner join {{ days_relation }} as rebuilt
@@ -153,6 +162,51 @@
     where not orders.is_day_total and not orders.is_purchase_day
         and orders.has_purchase = 1 and orders.order_date is not null
     group by orders.customer_key, orders.order_date
+{%- endmacro %}
+
+
+{% macro insert_purchase_totals(state, days_relation=none) %}
+    {#-
+        Adds to the order state `state` each customer's purchase totals: their
+        stored purchase days summed (int_customer_purchase_totals), what the
+        customer-value summary reads instead of every purchase day. Only the
+        customers of `days_relation` when given, else every one; call it
+        after insert_purchase_days.
+    -#}
+    insert into {{ state }} (
+        is_day_total, is_purchase_day, customer_key, order_key, accepted_order_lines,
+        lines_with_set_aside_values, first_line_date, last_line_date, order_date, has_purchase,
+        has_return, has_uncancelled_line, purchase_amount, refunded_amount, units,
+        line_fingerprint, as_of_window, purchase_days, first_day_value
+    )
+    select
+        true,
+        true,
+        days.customer_key,
+        cast(0 as {{ dbt.type_bigint() }}),
+        cast(sum(days.accepted_order_lines) as {{ dbt.type_bigint() }}),
+        cast(sum(days.lines_with_set_aside_values) as {{ dbt.type_bigint() }}),
+        min(days.order_date),
+        max(days.order_date),
+        min(days.order_date),
+        1,
+        max(days.has_return),
+        1,
+        -- Exact cents, as the days: the total is the same whatever order the
+        -- engine adds the days in.
+        cast(sum(cast(days.purchase_amount as decimal(18, 2))) as {{ type_double() }}),
+        cast(sum(days.refunded_amount) as {{ type_double() }}),
+        cast(sum(days.units) as {{ type_double() }}),
+        cast(null as {{ dbt.type_bigint() }}),
+        max(days.as_of_window),
+        cast(count(*) as {{ dbt.type_bigint() }}),
+        {{ first_by('days.purchase_amount', 'days.order_date') }}
+    from {{ state }} as days
+    where days.is_purchase_day and not days.is_day_total
+    {%- if days_relation is not none %}
+        and days.customer_key in (select customer_key from {{ days_relation }})
+    {%- endif %}
+    group by days.customer_key
 {%- endmacro %}
 
 
@@ -169,7 +223,9 @@
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set stored = run_query('select count(*) from ' ~ this ~ ' where is_purchase_day').columns[0].values()[0] -%}
     {%- if stored == 0 -%}
-        {{ insert_purchase_days(this) }}
+        {#- Two statements, run here: Spark runs one per call. -#}
+        {%- do run_query(insert_purchase_days(this)) -%}
+        {%- do run_query(insert_purchase_totals(this)) -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -210,7 +266,7 @@
 
             select order_date, accepted_order_lines, line_fingerprint
             from {{ state_relation }}
-            where is_day_total
+            where is_day_total and not is_purchase_day
 
         )
 

@@ -103,12 +103,14 @@
         build stops instead of segmenting on customer attributes alone. Called
         from int_as_of_date, upstream of every fit-tagged model, so a failed
         build leaves the stored model of the last fit whole for scoring.
-        Checked only when this invocation built the counts (a partial
-        selection may leave tables of another input); the reasons are then
+        Checked only when this invocation built the counts and the order
+        state (a partial selection may leave tables of another input); the
+        accepted lines are the state's orders (int_customer_orders), so the
+        check does not wait for the per-customer metrics; the reasons are then
         read from the int_orders_validated view, a second pass made only to
         explain the failure.
     -#}
-    {%- for name in ['int_customer_order_metrics', 'int_input_row_counts'] -%}
+    {%- for name in ['int_customer_order_state', 'int_input_row_counts'] -%}
         {%- if 'model.customer_segmentation.' ~ name not in selected_resources -%}
             {{ return('') }}
         {%- endif -%}
@@ -117,7 +119,7 @@
         select
             coalesce((select sum(rows_read) from {{ ref('int_input_row_counts') }}
                       where source = 'orders'), 0),
-            coalesce((select sum(accepted_order_lines) from {{ ref('int_customer_order_metrics') }}), 0)
+            coalesce((select sum(accepted_order_lines) from {{ ref('int_customer_orders') }}), 0)
     {%- endset -%}
     {%- set row = run_query(counts).rows[0] -%}
     {%- if row[0] > 0 and row[1] == 0 -%}

@@ -41,6 +41,7 @@
     'int_customer_order_state',
     'int_customer_orders',
     'int_customer_purchase_days',
+    'int_customer_purchase_totals',
     'int_customer_value_summary',
     'ml_value_fit_sample',
     'ml_customer_value_model',

@@ -5,8 +5,10 @@
     gives the same answer; an input without any date (attributes only, where
     no feature depends on the date) is as of the day it is built, which also
     identifies its run in the history (pass var as_of_date to choose it).
-    The order dates come from the per-customer metrics (1 row per customer),
-    not from a second pass over every order line.
+    The order dates come from the orders kept in the order state (only
+    accepted customers' orders are there), not from a pass over every order
+    line, nor from the per-customer metrics: this model gates the value
+    summary, which then runs beside the metrics instead of after them.
     Every fit starts downstream of this model, so it is where an orders file
     with no accepted row stops the build (raise_if_every_order_rejected).
 -#}
@@ -19,9 +21,9 @@
 
 with
 
-order_metrics as (
+orders as (
 
-    select first_order_date, last_order_date from {{ ref('int_customer_order_metrics') }}
+    select order_date from {{ ref('int_customer_orders') }}
 
 ),
 
@@ -34,8 +36,8 @@ customers as (
 bounds as (
 
     select
-        (select max(last_order_date) from order_metrics) as latest_order_date,
-        (select min(first_order_date) from order_metrics) as earliest_order_date,
+        (select max(order_date) from orders) as latest_order_date,
+        (select min(order_date) from orders) as earliest_order_date,
         (select max(signup_date) from customers) as latest_signup_date
 
 )

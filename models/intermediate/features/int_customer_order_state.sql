@@ -6,6 +6,11 @@
                                          orders together: what the
                                          customer-value models count as one
                                          purchase (int_customer_purchase_days)
+      a customer's purchase totals       (is_day_total and is_purchase_day)
+                                         their purchase days summed: what the
+                                         customer-value summary reads instead
+                                         of every purchase day
+                                         (int_customer_purchase_totals)
       a day that has lines               (is_day_total) how many, and the sum
                                          of their fingerprints: the change check
 
@@ -22,13 +27,14 @@
     replace_orders). A change to the aggregation below changes every line's
     fingerprint, so everything is regrouped.
 
-    The purchase days are not in this select: they are grouped from the
-    stored orders once the orders are written, so the orders are computed
-    once. On an incremental build the strategy rebuilds every purchase day a
-    regrouped order is on or was on, from every order stored on it
-    (regrouped or not: a line corrected on an order's second day changes a
-    purchase day weeks before the change); on a full build a post-hook
-    groups them all (macro add_purchase_days).
+    The purchase days and totals are not in this select: they are grouped
+    from the stored orders once the orders are written, so the orders are
+    computed once. On an incremental build the strategy rebuilds every
+    purchase day a regrouped order is on or was on, from every order stored
+    on it (regrouped or not: a line corrected on an order's second day
+    changes a purchase day weeks before the change), then the totals of
+    every customer with a rebuilt day, from all their stored days; on a full
+    build a post-hook groups them all (macro add_purchase_days).
 
     Orders are windowed by var as_of_date as the build that wrote them saw it
     (as_of_window): lines after it count only in accepted_order_lines. An
@@ -41,6 +47,8 @@
       has_purchase, has_return, has_uncancelled_line  1 or 0, in the window
       purchase_amount      sum of its purchase lines in the window
       refunded_amount      money paid back on its return lines in the window
+      purchase_days, first_day_value  on a customer's purchase totals only:
+                           how many purchase days, and the first one's value
 -#}
 {%- set as_of = checked_var('as_of_date') %}
 {#- No var: every accepted line is in the window, as if the date were the last day there is. -#}
@@ -67,6 +75,11 @@
         cast(0 as {{ type_double() }}) as refunded_amount,
         cast(0 as {{ type_double() }}) as units
 {%- endset -%}
+{#- The columns only a customer's purchase totals fill. -#}
+{%- set no_purchase_totals -%}
+cast(null as {{ dbt.type_bigint() }}) as purchase_days,
+        cast(null as {{ type_double() }}) as first_day_value
+{%- endset -%}
 {#- What the stored rows were computed by, part of every line's fingerprint:
     this file as written (not as rendered: vars such as as_of_date change the
     text every day). Any edit to it regroups everything once. -#}
@@ -85,17 +98,18 @@
         stored.order_date,
         {{ no_measures }},
         cast(0 as {{ dbt.type_bigint() }}) as line_fingerprint,
-        {{ as_of_window }} as as_of_window
+        {{ as_of_window }} as as_of_window,
+        {{ no_purchase_totals }}
 {%- endset -%}
 
 {%- set changes = none -%}
 {%- set regroup_everything = false -%}
 {%- if execute and is_incremental() -%}
     {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'is_purchase_day' not in stored_columns -%}
-        {#- Stored by a version without purchase days: every line's
-            fingerprint differs anyway, and the change check reads the new column. -#}
-        {{ log(this.identifier ~ ': stored without purchase days; regrouping every order', info=True) }}
+    {%- if 'is_purchase_day' not in stored_columns or 'purchase_days' not in stored_columns -%}
+        {#- Stored by a version without purchase days or totals: every line's
+            fingerprint differs anyway, and the change check reads the new columns. -#}
+        {{ log(this.identifier ~ ': stored without purchase days or totals; regrouping every order', info=True) }}
         {%- set regroup_everything = true -%}
     {%- else -%}
         {%- set changes = order_state_changes(ref('int_order_lines_cleaned'), this, as_of_window, version) -%}
@@ -185,7 +199,8 @@ orders as (
         order_key,
         {{ order_columns }},
         cast(null as {{ dbt.type_bigint() }}) as line_fingerprint,
-        {{ as_of_window }} as as_of_window
+        {{ as_of_window }} as as_of_window,
+        {{ no_purchase_totals }}
     from lines_to_group
     group by customer_key, order_key
 
@@ -206,7 +221,8 @@ days as (
         order_date,
         {{ no_measures }},
         cast(sum(line_fingerprint) as {{ dbt.type_bigint() }}) as line_fingerprint,
-        {{ as_of_window }} as as_of_window
+        {{ as_of_window }} as as_of_window,
+        {{ no_purchase_totals }}
     from order_lines
     {%- if changes is not none %}
     where order_date >= {{ date_literal(changes.earliest) if changes.earliest is not none else 'null' }}
@@ -265,6 +281,7 @@ select
     cast(null as date) as order_date,
     {{ no_measures }},
     cast(0 as {{ dbt.type_bigint() }}) as line_fingerprint,
-    {{ as_of_window }} as as_of_window
+    {{ as_of_window }} as as_of_window,
+    {{ no_purchase_totals }}
 {%- endif %}
 {%- endif %}
