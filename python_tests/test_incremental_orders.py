@@ -45,7 +45,7 @@ from segmentation.demo.personas import generate_company
 
 # Everything the order state feeds, with their ancestors and their own tests
 # (cautious: not the tests that also read models left unbuilt here).
-SELECT = "+int_customer_features +int_customer_value_summary"
+SELECT = "+int_customer_features +int_customer_value_summary int_customer_purchase_days"
 SELECTION = ("--indirect-selection", "cautious")
 # The tables held to each other, with the columns that identify a row.
 COMPARED = {
@@ -54,6 +54,7 @@ COMPARED = {
     "int_customer_features": ["customer_id"],
     "int_customer_value_summary": ["customer_id"],
     "int_customer_purchase_days": ["customer_key", "purchase_date"],
+    "int_customer_purchase_totals": ["customer_key"],
 }
 LATE_CUSTOMER_ORDERS_MIN = 3
 
@@ -230,7 +231,8 @@ def test_the_stored_state_is_the_full_builds(days):
 def test_each_day_regroups_only_the_days_it_changed(days):
     regrouped = [_days_regrouped(day["incremental"]) for day in days]
     total_days = days[0]["full"].query(
-        "select count(*) as n from int_customer_order_state where is_day_total")["n"].iloc[0]
+        "select count(*) as n from int_customer_order_state"
+        " where is_day_total and not is_purchase_day")["n"].iloc[0]
     assert regrouped[0] is None, "the first build has nothing stored, so it is a full one"
     # Day 1: the new day, and the days of the cancelled orders (the last 60 days at most).
     assert 1 < regrouped[1] <= 61
@@ -286,6 +288,34 @@ def test_the_purchase_days_are_the_purchase_orders_grouped_by_day(days):
                                       expected["accepted_order_lines"])
 
 
+def test_the_purchase_totals_are_each_customers_purchase_days_summed(days):
+    """What the value summary reads instead of every purchase day: per
+    customer, the count, first and last day, total and first day's value of
+    their purchase days (the incremental build is held to the full one above,
+    which re-sums only the customers whose days it rebuilt)."""
+    for day in days:
+        purchase_days = day["full"].query(
+            "select customer_key, purchase_date, day_value from int_customer_purchase_days"
+            " order by customer_key, purchase_date")
+        grouped = purchase_days.groupby("customer_key", as_index=False)
+        expected = grouped.agg(first_purchase_date=("purchase_date", "first"),
+                               last_purchase_date=("purchase_date", "last"),
+                               purchase_days=("purchase_date", "size"),
+                               total_value=("day_value", "sum"),
+                               first_day_value=("day_value", "first"))
+        stored = _table(day["full"], "int_customer_purchase_totals", ["customer_key"])
+        assert len(stored) == len(expected) > 0
+        assert (expected["purchase_days"] > 1).any()
+        np.testing.assert_array_equal(stored["customer_key"], expected["customer_key"])
+        for column in ("first_purchase_date", "last_purchase_date"):
+            np.testing.assert_array_equal(pd.to_datetime(stored[column]),
+                                          pd.to_datetime(expected[column]))
+        np.testing.assert_array_equal(stored["purchase_days"], expected["purchase_days"])
+        for column in ("total_value", "first_day_value"):
+            np.testing.assert_allclose(stored[column].astype(float),
+                                       expected[column].astype(float), atol=1e-6)
+
+
 def test_a_purchase_day_holds_the_regrouped_order_and_the_stored_one(days):
     shared = days[1]["shared_day"]
     day = days[1]["incremental"].query(
@@ -338,7 +368,31 @@ def test_a_state_stored_without_purchase_days_is_regrouped_whole(days, tmp_path)
                              db_path=db_path, selector=None, select=SELECT,
                              extra_args=SELECTION)
     assert upgraded.succeeded, upgraded.describe()
-    assert "stored without purchase days; regrouping every order" in upgraded.output
+    assert "stored without purchase days or totals; regrouping every order" in upgraded.output
+    keys = ["is_day_total", "is_purchase_day", "customer_key", "order_key"]
+    stored = _table(upgraded, "int_customer_order_state", keys)
+    full = _table(last["full"], "int_customer_order_state", keys)
+    pd.testing.assert_frame_equal(stored[full.columns].drop(columns="as_of_window"),
+                                  full.drop(columns="as_of_window"),
+                                  check_exact=False, rtol=1e-12, atol=1e-9)
+
+
+def test_a_state_stored_without_purchase_totals_is_regrouped_whole(days, tmp_path):
+    """A state written by the version that kept purchase days but no totals
+    (no purchase_days column) is regrouped whole once, and then holds the
+    full build's rows, totals included."""
+    last = days[-1]
+    db_path = tmp_path / "without_totals.duckdb"
+    shutil.copyfile(last["incremental"].db_path, db_path)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("delete from int_customer_order_state where is_purchase_day and is_day_total")
+        con.execute("alter table int_customer_order_state drop column purchase_days")
+        con.execute("alter table int_customer_order_state drop column first_day_value")
+    upgraded = run_dbt_build(tmp_path, last["incremental"].vars, name="without_totals",
+                             db_path=db_path, selector=None, select=SELECT,
+                             extra_args=SELECTION)
+    assert upgraded.succeeded, upgraded.describe()
+    assert "stored without purchase days or totals; regrouping every order" in upgraded.output
     keys = ["is_day_total", "is_purchase_day", "customer_key", "order_key"]
     stored = _table(upgraded, "int_customer_order_state", keys)
     full = _table(last["full"], "int_customer_order_state", keys)
