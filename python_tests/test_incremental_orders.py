@@ -355,40 +355,36 @@ def test_a_rebuild_with_nothing_changed_regroups_nothing(days, tmp_path):
     assert np.isfinite(_table(again, "int_customer_features", keys)["monetary"]).all()
 
 
-def test_a_state_stored_without_purchase_days_is_regrouped_whole(days, tmp_path):
-    """A state written by a version without purchase days (no is_purchase_day
-    column) is regrouped whole once, and then holds the full build's rows."""
+# States written by earlier versions: the statements that turn today's state
+# into one.
+OLDER_STATES = {
+    # No purchase days (no is_purchase_day column), hence no totals either.
+    "without purchase days": [
+        "delete from int_customer_order_state where is_purchase_day",
+        "alter table int_customer_order_state drop column is_purchase_day",
+        "alter table int_customer_order_state drop column purchase_days",
+        "alter table int_customer_order_state drop column first_day_value",
+    ],
+    # Purchase days, but no customer's purchase totals (no purchase_days column).
+    "without purchase totals": [
+        "delete from int_customer_order_state where is_purchase_day and is_day_total",
+        "alter table int_customer_order_state drop column purchase_days",
+        "alter table int_customer_order_state drop column first_day_value",
+    ],
+}
+
+
+@pytest.mark.parametrize("older", sorted(OLDER_STATES))
+def test_a_state_stored_by_an_older_version_is_regrouped_whole(days, tmp_path, older):
+    """A state written by an earlier version is regrouped whole once, and then
+    holds the full build's rows, purchase days and totals included."""
     last = days[-1]
     db_path = tmp_path / "older.duckdb"
     shutil.copyfile(last["incremental"].db_path, db_path)
     with duckdb.connect(str(db_path)) as con:
-        con.execute("delete from int_customer_order_state where is_purchase_day")
-        con.execute("alter table int_customer_order_state drop column is_purchase_day")
+        for statement in OLDER_STATES[older]:
+            con.execute(statement)
     upgraded = run_dbt_build(tmp_path, last["incremental"].vars, name="upgraded",
-                             db_path=db_path, selector=None, select=SELECT,
-                             extra_args=SELECTION)
-    assert upgraded.succeeded, upgraded.describe()
-    assert "stored without purchase days or totals; regrouping every order" in upgraded.output
-    keys = ["is_day_total", "is_purchase_day", "customer_key", "order_key"]
-    stored = _table(upgraded, "int_customer_order_state", keys)
-    full = _table(last["full"], "int_customer_order_state", keys)
-    pd.testing.assert_frame_equal(stored[full.columns].drop(columns="as_of_window"),
-                                  full.drop(columns="as_of_window"),
-                                  check_exact=False, rtol=1e-12, atol=1e-9)
-
-
-def test_a_state_stored_without_purchase_totals_is_regrouped_whole(days, tmp_path):
-    """A state written by the version that kept purchase days but no totals
-    (no purchase_days column) is regrouped whole once, and then holds the
-    full build's rows, totals included."""
-    last = days[-1]
-    db_path = tmp_path / "without_totals.duckdb"
-    shutil.copyfile(last["incremental"].db_path, db_path)
-    with duckdb.connect(str(db_path)) as con:
-        con.execute("delete from int_customer_order_state where is_purchase_day and is_day_total")
-        con.execute("alter table int_customer_order_state drop column purchase_days")
-        con.execute("alter table int_customer_order_state drop column first_day_value")
-    upgraded = run_dbt_build(tmp_path, last["incremental"].vars, name="without_totals",
                              db_path=db_path, selector=None, select=SELECT,
                              extra_args=SELECTION)
     assert upgraded.succeeded, upgraded.describe()

@@ -115,6 +115,15 @@
 {%- endmacro %}
 
 
+{% macro order_state_columns() %}
+    {#- The order state's columns in the order its inserts list their values. -#}
+    is_day_total, is_purchase_day, customer_key, order_key, accepted_order_lines,
+        lines_with_set_aside_values, first_line_date, last_line_date, order_date, has_purchase,
+        has_return, has_uncancelled_line, purchase_amount, refunded_amount, units,
+        line_fingerprint, as_of_window, purchase_days, first_day_value
+{%- endmacro %}
+
+
 {% macro insert_purchase_days(state, days_relation=none) %}
     {#-
         Adds to the order state `state` the purchase days of its stored
@@ -124,12 +133,7 @@
         exact cents. Only the (customer_key, order_date) pairs of
         `days_relation` when given, else every one.
     -#}
-    insert into {{ state }} (
-        is_day_total, is_purchase_day, customer_key, order_key, accepted_order_lines,
-        lines_with_set_aside_values, first_line_date, last_line_date, order_date, has_purchase,
-        has_return, has_uncancelled_line, purchase_amount, refunded_amount, units,
-        line_fingerprint, as_of_window, purchase_days, first_day_value
-    )
+    insert into {{ state }} ({{ order_state_columns() }})
     select
         false,
         true,
@@ -173,12 +177,7 @@
         customers of `days_relation` when given, else every one; call it
         after insert_purchase_days.
     -#}
-    insert into {{ state }} (
-        is_day_total, is_purchase_day, customer_key, order_key, accepted_order_lines,
-        lines_with_set_aside_values, first_line_date, last_line_date, order_date, has_purchase,
-        has_return, has_uncancelled_line, purchase_amount, refunded_amount, units,
-        line_fingerprint, as_of_window, purchase_days, first_day_value
-    )
+    insert into {{ state }} ({{ order_state_columns() }})
     select
         true,
         true,
