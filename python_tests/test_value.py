@@ -148,6 +148,32 @@ def test_too_few_repeat_buyers_is_a_clear_error():
         fit_gamma_gamma([0, 0], [0, 0])
 
 
+def test_gamma_gamma_accepts_a_converged_stop_that_l_bfgs_b_calls_abnormal():
+    """At tolerances near machine precision, L-BFGS-B can end a converged
+    search with 'ABNORMAL' (no line-search step lowers the loss any more).
+    This sample (seed 54 of a search) does so; the fit must still be
+    accepted, with its parameters, instead of leaving customer_value without
+    a model, as the 1M benchmark's next-day export did."""
+    rng = np.random.default_rng(54)
+    frequency = rng.geometric(0.35, size=37_000).astype(float)
+    average_value = np.round(simulate_spend(frequency, p=3.0, q=1.65, gamma=30.0,
+                                            random_state=54), 2)
+    fit = fit_gamma_gamma(frequency, average_value)
+    for name, true in {"p": 3.0, "q": 1.65, "gamma": 30.0}.items():
+        assert getattr(fit, name) == pytest.approx(true, rel=0.10), name
+
+
+def test_a_gamma_gamma_fit_without_a_usable_model_names_why():
+    """Log-Cauchy purchase values have no mean: the search runs to its edge,
+    and the error says so instead of returning parameters."""
+    rng = np.random.default_rng(3)
+    frequency = rng.integers(1, 4, size=5_000).astype(float)
+    average_value = np.exp(rng.standard_cauchy(5_000).clip(-30, 30)) + 1
+    with pytest.raises(ValueModelError,
+                       match="the Gamma-Gamma fit ran to the edge of its search range"):
+        fit_gamma_gamma(frequency, average_value)
+
+
 def test_an_impossible_summary_is_named_by_its_row():
     with pytest.raises(ValueModelError, match=r"row 1: frequency 2.0, recency 12.0, age 10.0"):
         fit_bgnbd([0, 2, 1], [0, 12, 3], [10, 10, 10])

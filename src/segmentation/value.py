@@ -124,6 +124,25 @@ def _bgnbd_gradient(r: float, alpha: float, a: float, b: float, x: np.ndarray,
     return np.column_stack([d_r, d_alpha, d_a, d_b])
 
 
+def _off_bounds(x: np.ndarray, bounds: list[tuple[float, float]]) -> np.ndarray:
+    """Which searched parameters stopped inside their bounds."""
+    return np.array([low + 1e-6 < value < high - 1e-6
+                     for value, (low, high) in zip(x, bounds, strict=True)])
+
+
+def _converged(result: optimize.OptimizeResult, negative, free: np.ndarray,
+               tolerance: float) -> bool:
+    """Whether an L-BFGS-B stop is a minimum. Its tolerances are set near
+    machine precision, so at a converged point it may report 'ABNORMAL' (no
+    line-search step lowers the mean log-likelihood any more): a stop is
+    accepted when it says it converged, or when the gradient of every
+    parameter off its bounds is within tolerance of flat there."""
+    if not np.isfinite(result.fun):
+        return False
+    gradient = negative(result.x)[1]
+    return bool(result.success or np.all(np.abs(gradient[free]) < tolerance))
+
+
 def fit_bgnbd(frequency, recency, age, *, min_repeat_buyers: int = 30,
               max_iterations: int = 2000) -> BgNbdFit:
     """The maximum-likelihood BG/NBD parameters of a calibration summary.
@@ -188,14 +207,9 @@ def fit_bgnbd(frequency, recency, age, *, min_repeat_buyers: int = 30,
                                method="L-BFGS-B", jac=True, bounds=bounds,
                                options={"maxiter": max_iterations, "ftol": 1e-12, "gtol": 1e-8})
     r, alpha, a, b = unpack(result.x)
-    # L-BFGS-B may stop on a flat ridge with 'ABNORMAL' after it has converged:
-    # accept a stop where the gradient of every parameter not at a bound is small.
-    free = np.array([low + 1e-6 < value < high - 1e-6
-                     for value, (low, high) in zip(result.x, bounds, strict=True)])
-    gradient = negative(result.x)[1]
-    stationary = bool(np.all(np.abs(gradient[free]) < 1e-4))
-    at_bound = not free[:3].all()
-    if not (result.success or stationary) or at_bound or not np.isfinite(result.fun):
+    free = _off_bounds(result.x, bounds)
+    # The concentration may rest on its bound (the homogeneous-dropout limit).
+    if not _converged(result, negative, free, tolerance=1e-4) or not free[:3].all():
         raise ValueModelError(
             f"the BG/NBD fit did not converge ({result.message}; r={r:.4g}, alpha={alpha:.4g}, "
             f"a={a:.4g}, b={b:.4g}): the purchase pattern does not identify the model")
@@ -362,15 +376,27 @@ def fit_gamma_gamma(frequency, average_value, *, min_customers: int = 30,
             return 1e12, np.zeros(3)
         return value, -_gamma_gamma_gradient(p, q, gamma * scale, x, m)
 
+    bounds = [(-12, 12)] * 3
     result = optimize.minimize(negative, x0=np.log([1.0, 2.0, 1.0]), method="L-BFGS-B",
-                               jac=True, bounds=[(-12, 12)] * 3,
+                               jac=True, bounds=bounds,
                                options={"maxiter": max_iterations, "ftol": 1e-15, "gtol": 1e-10})
     p, q, gamma = np.exp(result.x)
     gamma *= scale
-    if not result.success or np.any(np.abs(result.x) >= 12 - 1e-6) or q <= 1:
+    free = _off_bounds(result.x, bounds)
+    # A tight tolerance: the p-q-gamma ridge is flat, so a loose one would
+    # accept a stop well along it.
+    if not _converged(result, negative, free, tolerance=1e-6):
+        problem = f"did not converge ({result.message})"
+    elif not free.all():
+        problem = "ran to the edge of its search range"
+    elif q <= 1:
+        problem = "gave q <= 1, for which a purchase has no mean value"
+    else:
+        problem = None
+    if problem:
         raise ValueModelError(
-            f"the Gamma-Gamma fit did not converge to a usable model ({result.message}; "
-            f"p={p:.4g}, q={q:.4g}, gamma={gamma:.4g}; q must exceed 1 for a mean value)")
+            f"the Gamma-Gamma fit {problem}: p={p:.4g}, q={q:.4g}, gamma={gamma:.4g}; "
+            "the repeat purchases' values do not identify a usable spend model")
     return GammaGammaFit(p=float(p), q=float(q), gamma=float(gamma),
                          log_likelihood=float(-result.fun * len(x)), customers=int(len(x)),
                          iterations=int(result.nit))
