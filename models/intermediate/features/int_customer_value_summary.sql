@@ -53,6 +53,9 @@ customers as (
 
 select
     customers.customer_id,
+    -- The order state's key: ml_value_fit_sample joins the sample's purchase
+    -- days on it without going back to the customers.
+    totals.customer_key,
     totals.first_purchase_date,
     totals.last_purchase_date,
     cast(totals.purchase_days - 1 as bigint) as frequency,

@@ -21,9 +21,11 @@ customers as (
 
 ),
 
+-- The sampled customers' keys in the order state (a bounded table: the
+-- purchase days are joined to it, not to every customer).
 keys as (
 
-    select customer_key, customer_id from {{ ref('int_customers_cleaned') }}
+    select customer_key, customer_id from {{ ref('ml_value_fit_sample') }}
 
 ),
 

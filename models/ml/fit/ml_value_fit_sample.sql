@@ -35,31 +35,22 @@ cutoff as (
 
 ),
 
-sampled_keys as (
-
-    select customers.customer_key, sampled.customer_id
-    from sampled
-    inner join {{ ref('int_customers_cleaned') }} as customers
-        on sampled.customer_id = customers.customer_id
-
-),
-
 -- The sampled customers' purchase days up to the cut-off, summed as
 -- int_customer_purchase_totals sums them all (exact cents).
 calibration as (
 
     select
-        sampled_keys.customer_id,
+        sampled.customer_id,
         count(*) as purchase_days,
         max(purchase_days.purchase_date) as last_purchase_date,
         sum(cast(purchase_days.day_value as decimal(18, 2))) as total_value,
         {{ first_by('cast(purchase_days.day_value as decimal(18, 2))', 'purchase_days.purchase_date') }}
             as first_day_value
     from {{ ref('int_customer_purchase_days') }} as purchase_days
-    inner join sampled_keys on purchase_days.customer_key = sampled_keys.customer_key
+    inner join sampled on purchase_days.customer_key = sampled.customer_key
     cross join cutoff
     where purchase_days.purchase_date <= cutoff.calibration_end
-    group by sampled_keys.customer_id
+    group by sampled.customer_id
 
 )
 
