@@ -36,21 +36,23 @@ cutoff as (
 ),
 
 -- The sampled customers' purchase days up to the cut-off, summed as
--- int_customer_purchase_totals sums them all (exact cents).
+-- int_customer_purchase_totals sums them all (exact cents). A semi-join:
+-- as an inner join DuckDB built its hash table on the 7.5M purchase days
+-- instead of the 50k sampled keys, three times slower at 1M customers.
 calibration as (
 
     select
-        sampled.customer_id,
+        purchase_days.customer_key,
         count(*) as purchase_days,
         max(purchase_days.purchase_date) as last_purchase_date,
         sum(cast(purchase_days.day_value as decimal(18, 2))) as total_value,
         {{ first_by('cast(purchase_days.day_value as decimal(18, 2))', 'purchase_days.purchase_date') }}
             as first_day_value
     from {{ ref('int_customer_purchase_days') }} as purchase_days
-    inner join sampled on purchase_days.customer_key = sampled.customer_key
     cross join cutoff
     where purchase_days.purchase_date <= cutoff.calibration_end
-    group by sampled.customer_id
+        and purchase_days.customer_key in (select customer_key from sampled)
+    group by purchase_days.customer_key
 
 )
 
@@ -74,4 +76,4 @@ select
     row_number() over (order by {{ dbt.hash('sampled.customer_id') }}, sampled.customer_id) as sample_rank
 from sampled
 cross join cutoff
-left join calibration on sampled.customer_id = calibration.customer_id
+left join calibration on sampled.customer_key = calibration.customer_key
