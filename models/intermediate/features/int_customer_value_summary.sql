@@ -20,7 +20,12 @@
     beside them; customer_value nets the predicted value of returns from the
     customer's revenue columns. The backtest's summary as of the calibration
     cut-off is computed for the fit sample only (ml_value_fit_sample).
+
+    A view: computing it is a 0.03 s join at 1M customers, while writing it
+    as a table took about 1 s of the build, and its readers (the fit sample,
+    the purchase curves, the scores) each read it once.
 -#}
+{{ config(materialized='view') }}
 
 with
 
