@@ -37,6 +37,7 @@ import os
 import platform
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -66,8 +67,10 @@ TARGET_VALUE_LAYER_SECONDS = 3.0
 # The daily refresh: the next day's export holds this share of new order
 # lines (plus late returns and cancellations); target: at most this share of
 # the full build's time (issue 19).
-# Pairs of builds without and with the value layer; the median difference counts.
-VALUE_LAYER_PAIRS = 3
+# Pairs of builds without and with the value layer; the median difference
+# counts. One pair varies by +-3 s on a shared 2-core host (run 31), so
+# three pairs could not tell 2 s from 4 s.
+VALUE_LAYER_PAIRS = 7
 REFRESH_NEW_LINE_SHARE = 0.01
 TARGET_REFRESH_SHARE = 0.20
 # The large run (--large, issue 19): the default build on one machine, with
@@ -509,13 +512,21 @@ def run_value_layer_pair(size_dir: Path, database: Path, build_vars: dict[str, A
         run[side]["stats"]["returncode"] != 0 for side in ("with", "without"))]
     differences = [run["with"]["stats"]["wall_seconds"] - run["without"]["stats"]["wall_seconds"]
                    for run in runs]
+    # CPU seconds of the dbt process, for the record: on a busy 2-core build
+    # the layer's CPU time, halved, is about what it adds to the wall clock.
+    cpu_differences = [_build_cpu_seconds(run["with"]) - _build_cpu_seconds(run["without"])
+                       for run in runs]
     chosen = failed[0] if failed else runs[sorted(
         range(len(runs)), key=differences.__getitem__)[(len(runs) - 1) // 2]]
     left_out = {node["unique_id"] for node in chosen["with"]["nodes"]} - {
         node["unique_id"] for node in chosen["without"]["nodes"]}
-    return {**chosen, "differences": differences,
+    return {**chosen, "differences": differences, "cpu_differences": cpu_differences,
             "layer_nodes": [node for node in chosen["with"]["nodes"]
                             if node["unique_id"] in left_out]}
+
+
+def _build_cpu_seconds(run: dict[str, Any]) -> float:
+    return run["stats"]["user_cpu_seconds"] + run["stats"]["system_cpu_seconds"]
 
 
 def value_layer_seconds(project: dict[str, Any] | None) -> float | None:
@@ -888,12 +899,16 @@ def _value_layer_lines(pair: dict[str, Any], added: float | None) -> list[str]:
     nodes = pair["layer_nodes"]
     summed = sum(node["execution_time"] for node in nodes)
     differences = pair.get("differences") or []
+    cpu_differences = pair.get("cpu_differences") or []
+    cpu_text = (f" (CPU seconds of the dbt process: {_seconds(statistics.median(cpu_differences))} "
+                "more, median)" if cpu_differences else "")
     return [
         f"Customer value layer (tag {VALUE_LAYER_TAG}): the same build on the built file "
         f"without it (`--exclude tag:{VALUE_LAYER_TAG}`) and with it, "
-        f"{len(differences)} time(s); the differences were "
-        + ", ".join(_seconds(difference) for difference in differences)
-        + f", and the median pair took {_seconds(with_layer['stats']['wall_seconds'])} (dbt "
+        f"{len(differences)} time(s), alternating; the differences were "
+        + ", ".join(_seconds(difference) for difference in sorted(differences))
+        + f"{cpu_text}, and the median pair took "
+        f"{_seconds(with_layer['stats']['wall_seconds'])} (dbt "
         f"{_seconds(with_layer['dbt_elapsed_seconds'])}) with it and "
         f"{_seconds(without['stats']['wall_seconds'])} "
         f"(dbt {_seconds(without['dbt_elapsed_seconds'])}) without: it adds "
