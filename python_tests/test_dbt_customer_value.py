@@ -2,10 +2,17 @@
 backtest and model marts, and their use in segment_profiles and
 customers_at_risk, on realistic data and on data that cannot support a fit."""
 
+import json
+import os
+import shutil
+import subprocess
+
+import duckdb
 import numpy as np
 import pytest
 
 from build_checks import require_success
+from dbt_runner import PROJECT_DIR, dbt_executable
 from segmentation.value import score_customers
 
 VALUE_COLUMNS = ["probability_alive", "expected_purchases_90d", "expected_purchases_365d",
@@ -56,6 +63,7 @@ def test_the_sql_scores_equal_the_python_reference(build_realistic_shop):
         "value.expected_purchases_365d, value.expected_average_value, "
         "value.predicted_value_12m, dim.gross_revenue, dim.refunded_amount "
         "from int_customer_value_summary as summary "
+        "inner join int_customers_cleaned as customers using (customer_key) "
         "inner join customer_value as value using (customer_id) "
         "inner join dim_customer_segments as dim using (customer_id)")
     assert summary["frequency"].nunique() * summary["age_days"].nunique() > len(
@@ -135,7 +143,9 @@ def test_segments_and_the_retention_list_use_the_values(build_realistic_shop):
     profiles = build.table("segment_profiles").set_index("segment_id")
     per_segment = build.query(
         "select segment_id, sum(predicted_value_12m) as total, sum(value_at_risk) as at_risk, "
-        "count(*) as customers from customer_value group by segment_id").set_index("segment_id")
+        "count(*) as customers from customer_value "
+        "inner join dim_customer_segments using (customer_id) "
+        "group by segment_id").set_index("segment_id")
     for segment_id, row in per_segment.iterrows():
         if np.isnan(row["total"]):
             assert np.isnan(profiles.loc[segment_id, "predicted_value_12m"])
@@ -201,3 +211,37 @@ def test_score_mode_scores_with_the_stored_value_model(build_history_demo):
     buyers = value[value["repeat_purchases"].notna()]
     assert (buyers["value_basis"] == "model").all()
     assert buyers["probability_alive"].between(0, 1).all()
+
+
+def test_the_value_checks_fail_on_impossible_values_and_name_them(build_realistic_shop,
+                                                                 tmp_path):
+    """customer_value's row checks run as one test (expressions_are_true): a
+    probability above 1 and a negative value at risk must fail it, and the
+    stored failures must say which check each row missed."""
+    build = build_realistic_shop
+    require_success(build)
+    db_path = tmp_path / "tampered.duckdb"
+    shutil.copy(build.db_path, db_path)
+    with duckdb.connect(str(db_path)) as con:
+        first, second = (row[0] for row in con.execute(
+            "select customer_id from customer_value where value_basis = 'model' "
+            "order by customer_id limit 2").fetchall())
+        con.execute("update customer_value set probability_alive = 1.5 where customer_id = ?",
+                    [first])
+        con.execute("update customer_value set value_at_risk = -3 where customer_id = ?",
+                    [second])
+    env = {**os.environ, "SEGMENTATION_DUCKDB_PATH": str(db_path),
+           "DBT_PROFILES_DIR": str(PROJECT_DIR), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    completed = subprocess.run(
+        [dbt_executable(), "test", "--select", "customer_value,test_name:expressions_are_true",
+         "--store-failures", "--vars", json.dumps(build.vars),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert completed.returncode == 1, completed.stdout[-3000:]
+    assert "Got 2 results" in completed.stdout, completed.stdout[-3000:]
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        (table,) = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_name like 'expressions_are_true_customer%'").fetchone()
+        failed = dict(con.execute(f"select customer_id, failed_checks from {table}").fetchall())
+    assert failed == {first: "probability_alive_in_0_1; ", second: "value_at_risk_not_negative; "}

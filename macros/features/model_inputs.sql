@@ -162,9 +162,9 @@
         Purchase Yet group is not clustered: int_customer_features.is_clustered),
         one column per model input, transformed and standardized as stored in
         ml_feature_scaling. With sample_size, only the first sample_size
-        customers in the order of a hash of customer_id: a deterministic
-        pseudo-random sample, scaled after sampling so a fit never scales
-        every customer.
+        customers in the order of sample_key (a hash of customer_id: see
+        sample_order_key): a deterministic pseudo-random sample, scaled after
+        sampling so a fit never scales every customer.
     -#}
     with
 
@@ -180,7 +180,7 @@
 
         select
             *,
-            row_number() over (order by {{ dbt.hash('customer_id') }}, customer_id) as sample_rank
+            row_number() over (order by sample_key, customer_id) as sample_rank
         from features
 
     ),

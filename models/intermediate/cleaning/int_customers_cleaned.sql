@@ -12,6 +12,7 @@ select
     annual_income,
     spending_score,
     gender,
-    country
+    country,
+    sample_key
 from {{ ref('int_customers_validated') }}
 where rejection_reason is null

@@ -174,7 +174,9 @@ final as (
         raw_gender,
         raw_country,
         source_row_number,
-        source_file
+        source_file,
+        -- Hashed once here, not in each bounded sample that orders by it.
+        {{ sample_order_key('customer_id') }} as sample_key
     from ranked
 
 )

@@ -41,6 +41,8 @@ joined as (
 
     select
         customers.customer_id,
+        customers.customer_key,
+        customers.sample_key,
         customers.signup_date,
         customers.birth_date,
         customers.age as stated_age,
@@ -83,6 +85,11 @@ final as (
 
     select
         customer_id,
+        -- Keys: the order state's (customer_value joins the value scores on
+        -- it) and the sample order's (the bounded fit samples take their
+        -- first rows by it).
+        customer_key,
+        sample_key,
 
         -- behaviour
         coalesce(frequency, 0) > 0 as has_purchases,

@@ -15,27 +15,38 @@
     from: the value columns are null), or 'no model: <why>' when the data
     could not support a fit (too few repeat buyers, ...): then every
     customer's value columns are null and the reason is here.
+
+    It reads the run's customers (int_customer_features), not the segments:
+    a customer's value does not depend on the segmentation, so the layer
+    runs beside the clustering instead of after it. Join
+    dim_customer_segments on customer_id for the segment.
 -#}
 
 with
 
+-- The run's customers: one row each, as in dim_customer_segments.
 customers as (
 
     select
         customer_id,
-        segment_id,
-        segment_name,
-        as_of_date,
+        customer_key,
         -- Net of returns: returns are orders of their own, so the share of
         -- what the customer paid that was not refunded (1 - refunds /
-        -- purchases up to as_of_date, within [0, 1]) comes from their revenue.
+        -- purchases up to as_of_date, within [0, 1]) comes from their
+        -- revenue, in cents as dim_customer_segments shows it.
         case
-            when gross_revenue > 0
-                then greatest(0, least(1, 1 - cast(refunded_amount as {{ type_double() }})
-                    / cast(gross_revenue as {{ type_double() }})))
+            when round(gross_revenue, 2) > 0
+                then greatest(0, least(1, 1 - cast(round(refunded_amount, 2) as {{ type_double() }})
+                    / cast(round(gross_revenue, 2) as {{ type_double() }})))
             else 0
         end as kept_share
-    from {{ ref('dim_customer_segments') }}
+    from {{ ref('int_customer_features') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
 
 ),
 
@@ -55,11 +66,9 @@ value_model as (
 
 select
     cast(customers.customer_id as {{ dbt.type_string() }}) as customer_id,
-    cast(customers.segment_id as integer) as segment_id,
-    cast(customers.segment_name as {{ dbt.type_string() }}) as segment_name,
-    customers.as_of_date,
+    cast(as_of.as_of_date as date) as as_of_date,
     cast(case
-        when scores.customer_id is null then 'no purchase yet'
+        when scores.customer_key is null then 'no purchase yet'
         when value_model.status = 'fitted' then 'model'
         else {{ dbt.concat(["'no model: '", 'value_model.reason']) }}
     end as {{ dbt.type_string() }}) as value_basis,
@@ -71,7 +80,7 @@ select
     cast(round(scores.expected_purchases_90d, 4) as {{ type_double() }}) as expected_purchases_90d,
     cast(round(scores.expected_purchases_365d, 4) as {{ type_double() }}) as expected_purchases_365d,
     cast(round(scores.expected_average_value, 2) as {{ type_double() }}) as expected_average_value,
-    cast(round(case when scores.customer_id is not null then customers.kept_share end, 4)
+    cast(round(case when scores.customer_key is not null then customers.kept_share end, 4)
         as {{ type_double() }}) as kept_share,
     cast(round(scores.predicted_value_12m * customers.kept_share, 2) as {{ type_double() }}) as predicted_value_12m,
     cast(round(case when scores.probability_alive > 0
@@ -79,5 +88,6 @@ select
             / scores.probability_alive
     end, 2) as {{ type_double() }}) as value_at_risk
 from customers
-left join scores on customers.customer_id = scores.customer_id
+left join scores on customers.customer_key = scores.customer_key
+cross join as_of
 cross join value_model

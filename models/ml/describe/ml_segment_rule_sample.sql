@@ -23,7 +23,7 @@ ranked as (
     select
         customer_id,
         segment_id,
-        row_number() over (order by {{ dbt.hash('customer_id') }}, customer_id) as sample_rank
+        row_number() over (order by {{ sample_order_key('customer_id') }}, customer_id) as sample_rank
     from {{ ref('ml_primary_segment_assignments') }}
 
 ),

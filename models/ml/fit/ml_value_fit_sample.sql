@@ -1,9 +1,9 @@
 {#-
     The customers the value models (ml_customer_value_model) are fitted on:
     every customer with a purchase up to var fit_sample_size, beyond that the
-    same deterministic pseudo-random sample as the segment fit (ordered by a
-    hash of customer_id), so the fit's time and memory stay flat as the
-    customer base grows. Every customer is then scored
+    same deterministic pseudo-random sample as the segment fit (ordered by
+    sample_key, a hash of customer_id), so the fit's time and memory stay
+    flat as the customer base grows. Every customer is then scored
     (ml_customer_value_scores).
 
     Beside each sampled customer's summary (int_customer_value_summary), the
@@ -18,12 +18,15 @@
 
 with
 
--- The first rows by hash: a top-n, cheaper than numbering every customer.
+-- The first rows in the sample order (sample_key, a hash of customer_id
+-- stored once per customer): a top-n, cheaper than numbering every customer.
 sampled as (
 
-    select *
-    from {{ ref('int_customer_value_summary') }}
-    order by {{ dbt.hash('customer_id') }}, customer_id
+    select customers.customer_id, customers.sample_key, summary.*
+    from {{ ref('int_customer_value_summary') }} as summary
+    inner join {{ ref('int_customers_cleaned') }} as customers
+        on summary.customer_key = customers.customer_key
+    order by customers.sample_key, customers.customer_id
     limit {{ checked_var('fit_sample_size') }}
 
 ),
@@ -73,7 +76,7 @@ select
     case when sampled.first_purchase_date <= cutoff.calibration_end
         then cast(sampled.frequency + 1 - calibration.purchase_days as bigint)
     end as holdout_purchases,
-    row_number() over (order by {{ dbt.hash('sampled.customer_id') }}, sampled.customer_id) as sample_rank
+    row_number() over (order by sampled.sample_key, sampled.customer_id) as sample_rank
 from sampled
 cross join cutoff
 left join calibration on sampled.customer_key = calibration.customer_key

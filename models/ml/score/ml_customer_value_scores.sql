@@ -4,9 +4,9 @@
     probability alive and expected purchase value from their closed forms
     (macros/value), times what a customer still active is expected to buy
     (ml_customer_value_curves, by repeat purchases and age). One row per
-    customer of the value summary, with the summary's inputs beside the
-    scores, so customer_value joins the summary once; the scores are null
-    without a fitted model. Ephemeral: a part of customer_value, where its
+    customer of the value summary, by customer_key, with the summary's
+    inputs beside the scores, so customer_value joins the summary once; the
+    scores are null without a fitted model. Ephemeral: a part of customer_value, where its
     rows are tested; segmentation.value.score_customers is the same in Python.
 -#}
 {{ config(materialized='ephemeral') }}
@@ -15,7 +15,7 @@ with
 
 summary as (
 
-    select customer_id, frequency, recency_weeks, age_weeks, age_days, average_repeat_value
+    select customer_key, frequency, recency_weeks, age_weeks, age_days, average_repeat_value
     from {{ ref('int_customer_value_summary') }}
 
 ),
@@ -37,7 +37,7 @@ curves as (
 closed_forms as (
 
     select
-        summary.customer_id,
+        summary.customer_key,
         summary.frequency,
         summary.recency_weeks,
         summary.age_weeks,
@@ -56,7 +56,7 @@ closed_forms as (
 )
 
 select
-    closed_forms.customer_id,
+    closed_forms.customer_key,
     closed_forms.frequency,
     closed_forms.recency_weeks,
     closed_forms.age_weeks,
