@@ -516,11 +516,14 @@ def run_value_layer_pair(size_dir: Path, database: Path, build_vars: dict[str, A
     # the layer's CPU time, halved, is about what it adds to the wall clock.
     cpu_differences = [_build_cpu_seconds(run["with"]) - _build_cpu_seconds(run["without"])
                        for run in runs]
+    walls = [[run[side]["stats"]["wall_seconds"] for side in ("without", "with")]
+             for run in runs]
     chosen = failed[0] if failed else runs[sorted(
         range(len(runs)), key=differences.__getitem__)[(len(runs) - 1) // 2]]
     left_out = {node["unique_id"] for node in chosen["with"]["nodes"]} - {
         node["unique_id"] for node in chosen["without"]["nodes"]}
     return {**chosen, "differences": differences, "cpu_differences": cpu_differences,
+            "walls": walls,
             "layer_nodes": [node for node in chosen["with"]["nodes"]
                             if node["unique_id"] in left_out]}
 
@@ -902,12 +905,19 @@ def _value_layer_lines(pair: dict[str, Any], added: float | None) -> list[str]:
     cpu_differences = pair.get("cpu_differences") or []
     cpu_text = (f" (CPU seconds of the dbt process: {_seconds(statistics.median(cpu_differences))} "
                 "more, median)" if cpu_differences else "")
+    walls = pair.get("walls") or []
+    # For the record beside the median: a busy host only ever slows a build,
+    # so the fastest build of each side is the least disturbed one.
+    walls_text = ("; each pair without / with: " + ", ".join(
+        f"{without_wall:.1f} / {with_wall:.1f} s" for without_wall, with_wall in walls)
+        + "; the fastest with it less the fastest without: "
+        + _seconds(min(w for _, w in walls) - min(w for w, _ in walls)) if walls else "")
     return [
         f"Customer value layer (tag {VALUE_LAYER_TAG}): the same build on the built file "
         f"without it (`--exclude tag:{VALUE_LAYER_TAG}`) and with it, "
         f"{len(differences)} time(s), alternating; the differences were "
         + ", ".join(_seconds(difference) for difference in sorted(differences))
-        + f"{cpu_text}, and the median pair took "
+        + f"{cpu_text}{walls_text}, and the median pair took "
         f"{_seconds(with_layer['stats']['wall_seconds'])} (dbt "
         f"{_seconds(with_layer['dbt_elapsed_seconds'])}) with it and "
         f"{_seconds(without['stats']['wall_seconds'])} "
