@@ -68,9 +68,10 @@ TARGET_VALUE_LAYER_SECONDS = 3.0
 # lines (plus late returns and cancellations); target: at most this share of
 # the full build's time (issue 19).
 # Pairs of builds without and with the value layer; the median difference
-# counts. One pair varies by +-3 s on a shared 2-core host (run 31), so
-# three pairs could not tell 2 s from 4 s.
-VALUE_LAYER_PAIRS = 7
+# counts. One pair varies from -3 to +12 s on a shared 2-core host: seven
+# pairs gave a median of 5.0 s where fifteen gave 1.4 s for the same models
+# (runs 32 and 33). Fifteen pairs take about 30 minutes at 1M.
+VALUE_LAYER_PAIRS = 15
 REFRESH_NEW_LINE_SHARE = 0.01
 TARGET_REFRESH_SHARE = 0.20
 # The large run (--large, issue 19): the default build on one machine, with
