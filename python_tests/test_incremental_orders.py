@@ -52,7 +52,7 @@ COMPARED = {
     "int_customer_orders": ["customer_key", "order_key"],
     "int_customer_order_metrics": ["customer_id"],
     "int_customer_features": ["customer_id"],
-    "int_customer_value_summary": ["customer_id"],
+    "int_customer_value_summary": ["customer_key"],
     "int_customer_purchase_days": ["customer_key", "purchase_date"],
     "int_customer_purchase_totals": ["customer_key"],
 }
